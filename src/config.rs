@@ -1,0 +1,227 @@
+//! Stage 0: `config.toml` -> `Config`, one struct per TOML table, every key optional.
+
+use std::path::Path;
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::error::{toml_diagnostic, Diagnostic, Error};
+
+/// The site's settings from `config.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in the masthead and page titles.
+    pub title: String,
+    /// One-line description of the site, for the front page and feeds.
+    pub description: String,
+    /// Public address of the site, with a trailing slash; may include a path
+    /// (`https://example.org/news/`). All links are built from it.
+    pub base_url: String,
+    /// Language of the content, as a BCP 47 tag (`en`, `de-CH`): the `lang` attribute.
+    pub language: String,
+    /// IANA time zone (`Europe/Berlin`) for dates written without an offset, for daily
+    /// digests and for dates shown to readers.
+    pub timezone: String,
+    /// Author credited when an article names none.
+    pub default_author: String,
+    /// Articles per page on category, tag and author pages.
+    pub articles_per_page: usize,
+    /// How dates are shown to readers (chrono strftime syntax).
+    pub date_format: String,
+    /// Categories in navigation order, with display names and descriptions. Categories
+    /// used by articles but not listed here follow, alphabetically.
+    pub categories: Vec<CategoryConfig>,
+    /// Markdown options.
+    pub markdown: MarkdownConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Broadsheet".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            language: "en".into(),
+            timezone: "UTC".into(),
+            default_author: "Staff".into(),
+            articles_per_page: 20,
+            date_format: "%B %-d, %Y".into(),
+            categories: Vec::new(),
+            markdown: MarkdownConfig::default(),
+        }
+    }
+}
+
+/// One `[[categories]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryConfig {
+    /// Display name (`Technology`); articles match it by slug, so `technology` works too.
+    pub name: String,
+    /// Description shown on the category page.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The `[markdown]` table: which extensions of CommonMark are on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Curly quotes, dashes and ellipses (`"a" -- b...` -> “a” – b…).
+    pub smart_punctuation: bool,
+    /// GitHub-style tables.
+    pub tables: bool,
+    /// Footnotes (`[^1]`).
+    pub footnotes: bool,
+    /// `~~strikethrough~~`.
+    pub strikethrough: bool,
+    /// Task lists (`- [x] done`).
+    pub task_lists: bool,
+    /// Give every heading an `id` (from its text) so it can be linked to.
+    pub heading_ids: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+            tables: true,
+            footnotes: true,
+            strikethrough: true,
+            task_lists: true,
+            heading_ids: true,
+        }
+    }
+}
+
+/// A loaded config and what the user should know about how it was found.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    /// The settings.
+    pub config: Config,
+    /// The site's time zone, parsed from `config.timezone`.
+    pub tz: Tz,
+    /// Whether `config.toml` existed (without it every default applies).
+    pub found: bool,
+}
+
+impl Config {
+    /// Reads `config.toml` from the site folder; defaults if there is none.
+    pub fn load(site: &Path) -> Result<LoadedConfig, Error> {
+        let path = site.join("config.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let config =
+                    Config::parse(&text).map_err(|d| Error::Config(d.relative_to(site)))?;
+                let tz = config
+                    .time_zone()
+                    .map_err(|d| Error::Config(d.relative_to(site)))?;
+                Ok(LoadedConfig {
+                    config,
+                    tz,
+                    found: true,
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LoadedConfig {
+                config: Config::default(),
+                tz: Tz::UTC,
+                found: false,
+            }),
+            Err(e) => Err(Error::io("read", &path, e)),
+        }
+    }
+
+    /// Parses and checks the text of a `config.toml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let path = Path::new("config.toml");
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| toml_diagnostic(path, text, 1, &e))?;
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        if config.articles_per_page == 0 {
+            return Err(
+                Diagnostic::new(path, "`articles_per_page` must be at least 1")
+                    .hint("remove the key to use the default of 20"),
+            );
+        }
+        config.time_zone()?;
+        Ok(config)
+    }
+
+    /// The configured time zone.
+    pub fn time_zone(&self) -> Result<Tz, Diagnostic> {
+        self.timezone.parse::<Tz>().map_err(|_| {
+            Diagnostic::new(
+                "config.toml",
+                format!("unknown time zone `{}`", self.timezone),
+            )
+            .hint("use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`")
+        })
+    }
+
+    /// The path part of `base_url` (`/` or `/news/`): every internal link starts with it.
+    pub fn base_path(&self) -> String {
+        match self.base_url.split_once("://") {
+            Some((_, rest)) => match rest.find('/') {
+                Some(i) => rest[i..].to_string(),
+                None => "/".to_string(),
+            },
+            None => {
+                let trimmed = self.base_url.trim_matches('/');
+                if trimmed.is_empty() {
+                    "/".into()
+                } else {
+                    format!("/{trimmed}/")
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_optional() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.articles_per_page, 20);
+        assert_eq!(config.timezone, "UTC");
+        assert!(config.markdown.smart_punctuation);
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let err = Config::parse("title = \"x\"\narticles_per_pag = 3\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert_eq!(err.message, "unknown key `articles_per_pag`");
+        assert!(err
+            .hint
+            .unwrap()
+            .starts_with("did you mean `articles_per_page`?"));
+    }
+
+    #[test]
+    fn unknown_key_in_a_table_is_reported_too() {
+        let err = Config::parse("[markdown]\nsmart_punctuaton = false\n").unwrap_err();
+        assert!(err.hint.unwrap().contains("smart_punctuation"));
+    }
+
+    #[test]
+    fn bad_time_zone_is_an_error_with_a_hint() {
+        let err = Config::parse("timezone = \"Mars/Olympus\"").unwrap_err();
+        assert!(err.message.contains("Mars/Olympus"));
+        assert!(err.hint.unwrap().contains("Europe/Berlin"));
+    }
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        let mut config = Config::parse("base_url = \"https://example.org/news\"").unwrap();
+        assert_eq!(config.base_url, "https://example.org/news/");
+        assert_eq!(config.base_path(), "/news/");
+        config.base_url = "https://example.org/".into();
+        assert_eq!(config.base_path(), "/");
+    }
+}

@@ -1,0 +1,529 @@
+//! Stage 1 (content): one checked `Article` from one file's text (`Article::parse` is pure).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use toml::value::{Datetime, Offset};
+use toml::Spanned;
+
+use super::frontmatter::{self, Authors, FrontMatter, ImageField, SourceField, SplitError};
+use crate::error::{line_col, toml_diagnostic, Diagnostic};
+use crate::slugs;
+
+/// A news article as the model holds it.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Path of the Markdown file relative to the site folder (`content/tech/a.md`).
+    pub path: PathBuf,
+    /// Headline.
+    pub title: String,
+    /// Publication time.
+    pub date: DateTime<Utc>,
+    /// Last significant change, if any.
+    pub updated: Option<DateTime<Utc>>,
+    /// Standfirst: from front matter, else filled by the Markdown stage.
+    pub summary: String,
+    /// Authors, never empty (the site default when none is given).
+    pub authors: Vec<String>,
+    /// Category name as written (front matter, else first folder).
+    pub category: String,
+    /// Tag names as written.
+    pub tags: Vec<String>,
+    /// Original reporting credited.
+    pub source: Option<Source>,
+    /// Hero image.
+    pub image: Option<Image>,
+    /// URL segment of the article, unique within its category.
+    pub slug: String,
+    /// Built only with `--drafts`.
+    pub draft: bool,
+    /// Old site paths that redirect here (`/2026/04/old/`), checked to stay inside the site.
+    pub aliases: Vec<String>,
+    /// Slugs pinned first in the related-news sidebar, with their front matter line.
+    pub related_pins: Vec<(String, usize)>,
+    /// Free-form `[extra]` table, passed to templates as-is.
+    pub extra: toml::Table,
+    /// Markdown body until the Markdown stage, then empty.
+    pub markdown: String,
+    /// 1-based file line where the body starts.
+    pub body_line: usize,
+    /// Rendered body, filled by the Markdown stage.
+    pub html: String,
+    /// Words in the body, filled by the Markdown stage.
+    pub word_count: usize,
+}
+
+/// A source credit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Outlet name (`Reuters`).
+    pub name: String,
+    /// Link to the original story, if given.
+    pub url: Option<String>,
+}
+
+/// A hero image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// As written: a URL, a site path, or a file next to the article.
+    pub src: String,
+    /// Alternative text (empty when the image is decorative).
+    pub alt: String,
+}
+
+/// What an article needs from the site to be checked.
+#[derive(Debug, Clone)]
+pub struct ParseContext<'a> {
+    /// Zone for dates without an offset.
+    pub tz: Tz,
+    /// Author when none is named.
+    pub default_author: &'a str,
+}
+
+impl Article {
+    /// Parses a file's text. `path` is relative to the site (it starts with `content/`).
+    pub fn parse(path: &Path, text: &str, ctx: &ParseContext) -> Result<Article, Vec<Diagnostic>> {
+        let split = frontmatter::split(text).map_err(|e| vec![split_diagnostic(path, e)])?;
+        let fm_line = split.front_matter_line;
+        let raw: FrontMatter = toml::from_str(split.front_matter)
+            .map_err(|e| vec![toml_diagnostic(path, split.front_matter, fm_line, &e)])?;
+        let mut checker = Checker {
+            path,
+            text: split.front_matter,
+            first_line: fm_line,
+            errors: Vec::new(),
+        };
+        let article = checker.unpack(raw, split.body, split.body_line, ctx);
+        match article {
+            Some(a) if checker.errors.is_empty() => Ok(a),
+            _ => Err(checker.errors),
+        }
+    }
+}
+
+fn split_diagnostic(path: &Path, err: SplitError) -> Diagnostic {
+    let d = Diagnostic::new(path, "");
+    match err {
+        SplitError::Empty => Diagnostic {
+            message: "the file is empty".into(),
+            ..d
+        }
+        .hint("add front matter with at least `title` and `date`, or delete the file"),
+        SplitError::NoFrontMatter => Diagnostic {
+            message: "no front matter: the first line is not `+++`".into(),
+            ..d
+        }
+        .at(1, Some(1))
+        .hint(
+            "start the file with `+++`, then `title = \"...\"` and `date = 2026-01-31`, then `+++`",
+        ),
+        SplitError::Unterminated => Diagnostic {
+            message: "front matter is not closed".into(),
+            ..d
+        }
+        .at(1, Some(1))
+        .hint("add a line `+++` after the last front matter key"),
+    }
+}
+
+/// Collects every problem in one article's front matter.
+struct Checker<'a> {
+    path: &'a Path,
+    text: &'a str,
+    first_line: usize,
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn line_of<T>(&self, spanned: &Spanned<T>) -> (usize, usize) {
+        let (line, col) = line_col(self.text, spanned.span().start);
+        (line + self.first_line - 1, col)
+    }
+
+    fn error_at<T>(&mut self, spanned: &Spanned<T>, message: String, hint: &str) {
+        let (line, col) = self.line_of(spanned);
+        self.errors.push(
+            Diagnostic::new(self.path, message)
+                .at(line, Some(col))
+                .hint(hint),
+        );
+    }
+
+    fn missing(&mut self, key: &str, hint: &str) {
+        self.errors.push(
+            Diagnostic::new(self.path, format!("missing `{key}` in front matter"))
+                .at(self.first_line - 1, Some(1))
+                .hint(hint),
+        );
+    }
+
+    /// Unpacks every front matter key by name, so a new key nobody handles does not compile.
+    fn unpack(
+        &mut self,
+        raw: FrontMatter,
+        body: &str,
+        body_line: usize,
+        ctx: &ParseContext,
+    ) -> Option<Article> {
+        let FrontMatter {
+            title,
+            date,
+            updated,
+            summary,
+            author,
+            category,
+            tags,
+            source,
+            image,
+            slug,
+            draft,
+            aliases,
+            related,
+            extra,
+        } = raw;
+        let title = match title {
+            Some(t) if t.get_ref().trim().is_empty() => {
+                self.error_at(
+                    &t,
+                    "`title` is empty".into(),
+                    "write the headline between the quotes",
+                );
+                None
+            }
+            Some(t) => Some(t.into_inner().trim().to_string()),
+            None => {
+                self.missing("title", "add a headline: `title = \"...\"`");
+                None
+            }
+        };
+        let date = match date {
+            Some(d) => self.datetime(&d, ctx.tz),
+            None => {
+                self.missing("date", "add the publication date: `date = 2026-11-24T09:30:00Z` or `date = 2026-11-24`");
+                None
+            }
+        };
+        let updated = updated.and_then(|u| self.datetime(&u, ctx.tz));
+        let category = self.category(category);
+        let slug = self.slug(slug);
+        let aliases = aliases
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|a| self.alias(a))
+            .collect();
+        let tags = self.tags(tags.unwrap_or_default());
+        let related_pins = related
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| (r.get_ref().clone(), self.line_of(&r).0))
+            .collect();
+        let authors = match author {
+            Some(Authors::One(a)) => vec![a],
+            Some(Authors::Many(list)) => list,
+            None => Vec::new(),
+        };
+        let mut authors: Vec<String> = authors
+            .into_iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+        if authors.is_empty() {
+            authors.push(ctx.default_author.to_string());
+        }
+        let source = source.map(|s| match s {
+            SourceField::Name(name) => Source { name, url: None },
+            SourceField::Full { name, url } => Source { name, url },
+        });
+        let image = image.map(|i| match i {
+            ImageField::Src(src) => Image {
+                src,
+                alt: String::new(),
+            },
+            ImageField::Full { src, alt } => Image {
+                src,
+                alt: alt.unwrap_or_default(),
+            },
+        });
+        Some(Article {
+            path: self.path.to_path_buf(),
+            title: title?,
+            date: date?,
+            updated,
+            summary: summary.map(|s| s.trim().to_string()).unwrap_or_default(),
+            authors,
+            category: category?,
+            tags,
+            source,
+            image,
+            slug: slug?,
+            draft: draft.unwrap_or(false),
+            aliases,
+            related_pins,
+            extra: extra.unwrap_or_default(),
+            markdown: body.to_string(),
+            body_line,
+            html: String::new(),
+            word_count: 0,
+        })
+    }
+
+    fn datetime(&mut self, value: &Spanned<Datetime>, tz: Tz) -> Option<DateTime<Utc>> {
+        match to_utc(value.get_ref(), tz) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                self.error_at(
+                    value,
+                    message,
+                    "write a date like `2026-11-24` or `2026-11-24T09:30:00Z`",
+                );
+                None
+            }
+        }
+    }
+
+    fn category(&mut self, category: Option<Spanned<String>>) -> Option<String> {
+        if let Some(c) = category {
+            if slugs::slugify(c.get_ref()).is_empty() {
+                self.error_at(
+                    &c,
+                    format!("category `{}` has no letters or digits", c.get_ref()),
+                    "use a name like `Technology`",
+                );
+                return None;
+            }
+            return Some(c.into_inner().trim().to_string());
+        }
+        // content/<folder>/.../file.md: the first folder under content/ is the category.
+        let folders: Vec<String> = self
+            .path
+            .components()
+            .skip(1)
+            .map(|c| c.as_os_str().to_string_lossy().to_string())
+            .collect();
+        if folders.len() >= 2 {
+            return Some(folders[0].clone());
+        }
+        self.errors.push(
+            Diagnostic::new(self.path, "no category: the article is not in a folder and names no `category`")
+                .at(self.first_line - 1, Some(1))
+                .hint("add `category = \"...\"` or move the file into a folder such as content/technology/"),
+        );
+        None
+    }
+
+    fn slug(&mut self, slug: Option<Spanned<String>>) -> Option<String> {
+        let Some(s) = slug else {
+            let stem = self
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let slug = slugs::slugify(&stem);
+            if slug.is_empty() {
+                self.errors.push(
+                    Diagnostic::new(self.path, "the file name gives an empty slug")
+                        .hint("add `slug = \"...\"` or rename the file"),
+                );
+                return None;
+            }
+            return Some(slug);
+        };
+        match slugs::check_segment(s.get_ref()) {
+            Ok(()) => Some(slugs::slugify(s.get_ref()))
+                .filter(|v| !v.is_empty())
+                .or_else(|| {
+                    self.error_at(
+                        &s,
+                        format!("slug `{}` has no letters or digits", s.get_ref()),
+                        "use a slug like `my-article`",
+                    );
+                    None
+                }),
+            Err(why) => {
+                self.error_at(
+                    &s,
+                    format!("slug `{}` {why}", s.get_ref()),
+                    "a slug is one URL segment such as `my-article`, without `/`, `\\` or `..`",
+                );
+                None
+            }
+        }
+    }
+
+    fn alias(&mut self, alias: Spanned<String>) -> Option<String> {
+        match slugs::check_site_path(alias.get_ref()) {
+            Ok(path) => Some(path),
+            Err(why) => {
+                self.error_at(
+                    &alias,
+                    format!("alias `{}` {why}", alias.get_ref()),
+                    "an alias is a path inside the site such as `/2026/04/old-title/`",
+                );
+                None
+            }
+        }
+    }
+
+    fn tags(&mut self, tags: Vec<Spanned<String>>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(tags.len());
+        for tag in tags {
+            let name = tag.get_ref().trim();
+            if slugs::slugify(name).is_empty() {
+                self.error_at(
+                    &tag,
+                    format!("tag `{name}` has no letters or digits"),
+                    "remove it or write it as a word",
+                );
+            } else if !out
+                .iter()
+                .any(|t| slugs::slugify(t) == slugs::slugify(name))
+            {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
+}
+
+/// Converts a TOML date or datetime to UTC; a value without offset is in `tz`.
+pub fn to_utc(value: &Datetime, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let Some(d) = value.date else {
+        return Err(format!("`{value}` is a time without a date"));
+    };
+    let date = NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
+        .ok_or_else(|| format!("invalid date `{value}`"))?;
+    let time = match value.time {
+        Some(t) => NaiveTime::from_hms_nano_opt(
+            t.hour.into(),
+            t.minute.into(),
+            t.second.min(59).into(),
+            t.nanosecond,
+        )
+        .ok_or_else(|| format!("invalid time in `{value}`"))?,
+        None => NaiveTime::MIN,
+    };
+    let naive = date.and_time(time);
+    match value.offset {
+        Some(Offset::Z) => Ok(Utc.from_utc_datetime(&naive)),
+        Some(Offset::Custom { minutes }) => {
+            Ok(Utc.from_utc_datetime(&(naive - chrono::Duration::minutes(minutes.into()))))
+        }
+        None => match tz.from_local_datetime(&naive) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
+            // A local time skipped by a DST change: take the instant one hour later.
+            LocalResult::None => tz
+                .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| format!("`{value}` does not exist in time zone {tz}")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ParseContext<'static> {
+        ParseContext {
+            tz: chrono_tz::Europe::Berlin,
+            default_author: "Desk",
+        }
+    }
+
+    fn parse(path: &str, text: &str) -> Result<Article, Vec<Diagnostic>> {
+        Article::parse(Path::new(path), text, &ctx())
+    }
+
+    #[test]
+    fn parses_every_field() {
+        let a = parse(
+            "content/technology/aws.md",
+            "+++\ntitle = \"AWS\"\ndate = 2026-04-09T10:30:00Z\nauthor = [\"A\", \"B\"]\ntags = [\"AWS\", \"aws\", \"AI\"]\nsource = { name = \"TechCrunch\", url = \"https://techcrunch.com/\" }\nimage = \"aws.jpg\"\naliases = [\"/old/aws\"]\n[extra]\nviews = 1\n+++\nBody\n",
+        )
+        .unwrap();
+        assert_eq!(a.title, "AWS");
+        assert_eq!(a.category, "technology");
+        assert_eq!(a.slug, "aws");
+        assert_eq!(a.authors, vec!["A", "B"]);
+        assert_eq!(
+            a.tags,
+            vec!["AWS", "AI"],
+            "duplicate tags by slug are merged"
+        );
+        assert_eq!(
+            a.source.unwrap().url.as_deref(),
+            Some("https://techcrunch.com/")
+        );
+        assert_eq!(a.image.unwrap().src, "aws.jpg");
+        assert_eq!(a.aliases, vec!["old/aws/"]);
+        assert_eq!(a.extra["views"].as_integer(), Some(1));
+        assert_eq!(a.body_line, 12);
+    }
+
+    #[test]
+    fn local_dates_use_the_site_time_zone() {
+        let a = parse(
+            "content/x/a.md",
+            "+++\ntitle = \"t\"\ndate = 2026-07-01T12:00:00\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(a.date.to_rfc3339(), "2026-07-01T10:00:00+00:00");
+        let b = parse(
+            "content/x/a.md",
+            "+++\ntitle = \"t\"\ndate = 2026-01-01\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(b.date.to_rfc3339(), "2025-12-31T23:00:00+00:00");
+    }
+
+    #[test]
+    fn default_author_applies() {
+        let a = parse(
+            "content/x/a.md",
+            "+++\ntitle = \"t\"\ndate = 2026-01-01\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(a.authors, vec!["Desk"]);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggestion() {
+        let errs = parse(
+            "content/x/a.md",
+            "+++\ntitle = \"t\"\ndate = 2026-01-01\ncatgory = \"World\"\n+++\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line, Some(4));
+        assert_eq!(errs[0].message, "unknown key `catgory`");
+        assert!(errs[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .starts_with("did you mean `category`?"));
+    }
+
+    #[test]
+    fn all_problems_of_one_file_are_reported() {
+        let errs = parse("a.md", "+++\nslug = \"../up\"\n+++\n").unwrap_err();
+        let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert!(
+            messages.contains(&"missing `title` in front matter"),
+            "{messages:?}"
+        );
+        assert!(messages.contains(&"missing `date` in front matter"));
+        assert!(messages.iter().any(|m| m.starts_with("slug `../up`")));
+        assert!(messages.iter().any(|m| m.starts_with("no category")));
+    }
+
+    #[test]
+    fn invalid_date_is_located() {
+        let errs = parse(
+            "content/x/a.md",
+            "+++\ntitle = \"t\"\ndate = 2026-13-01\n+++\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line, Some(3));
+    }
+}

@@ -1,0 +1,153 @@
+//! Stage 1 (content): splitting a file into TOML front matter and body, and the raw
+//! `FrontMatter` serde type exactly as FORMAT.md defines it.
+
+use serde::Deserialize;
+use toml::value::Datetime;
+use toml::Spanned;
+
+/// A file cut in two at its `+++` fences.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The TOML between the fences.
+    pub front_matter: &'a str,
+    /// The Markdown after the closing fence.
+    pub body: &'a str,
+    /// 1-based file line of the first front matter line.
+    pub front_matter_line: usize,
+    /// 1-based file line of the first body line.
+    pub body_line: usize,
+}
+
+/// Why a file could not be split.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SplitError {
+    /// Nothing but white space.
+    Empty,
+    /// The first line is not `+++`.
+    NoFrontMatter,
+    /// The opening `+++` has no closing one.
+    Unterminated,
+}
+
+/// Splits normalised text (no BOM, `\n` line ends) into front matter and body.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    if text.trim().is_empty() {
+        return Err(SplitError::Empty);
+    }
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or_default();
+    if first.trim_end() != "+++" {
+        return Err(SplitError::NoFrontMatter);
+    }
+    let start = first.len();
+    let mut offset = start;
+    for (line_no, line) in (2..).zip(lines) {
+        if line.trim_end() == "+++" {
+            return Ok(Split {
+                front_matter: &text[start..offset],
+                body: &text[offset + line.len()..],
+                front_matter_line: 2,
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err(SplitError::Unterminated)
+}
+
+/// Removes a UTF-8 byte order mark and turns CRLF line ends into LF.
+pub fn normalise(text: String) -> String {
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
+}
+
+/// The front matter as written: every key optional here, checked in `Article::from_raw`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<Spanned<String>>,
+    pub date: Option<Spanned<Datetime>>,
+    pub updated: Option<Spanned<Datetime>>,
+    pub summary: Option<String>,
+    pub author: Option<Authors>,
+    pub category: Option<Spanned<String>>,
+    pub tags: Option<Vec<Spanned<String>>>,
+    pub source: Option<SourceField>,
+    pub image: Option<ImageField>,
+    pub slug: Option<Spanned<String>>,
+    pub draft: Option<bool>,
+    pub aliases: Option<Vec<Spanned<String>>>,
+    pub related: Option<Vec<Spanned<String>>>,
+    pub extra: Option<toml::Table>,
+}
+
+/// `author = "A"` or `author = ["A", "B"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged, expecting = "a name or a list of names")]
+pub enum Authors {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `source = "Reuters"` or `source = { name = "Reuters", url = "https://..." }`.
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a name or a table { name = \"...\", url = \"...\" }"
+)]
+pub enum SourceField {
+    Name(String),
+    Full { name: String, url: Option<String> },
+}
+
+/// `image = "a.jpg"` or `image = { src = "a.jpg", alt = "..." }`.
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a file name or a table { src = \"...\", alt = \"...\" }"
+)]
+pub enum ImageField {
+    Src(String),
+    Full { src: String, alt: Option<String> },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split("+++\ntitle = \"a\"\n+++\n\nBody\n").unwrap();
+        assert_eq!(s.front_matter, "title = \"a\"\n");
+        assert_eq!(s.body, "\nBody\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let text = normalise("\u{feff}+++\r\ntitle = \"a\"\r\n+++\r\nBody\r\n".to_string());
+        let s = split(&text).unwrap();
+        assert_eq!(s.front_matter, "title = \"a\"\n");
+        assert_eq!(s.body, "Body\n");
+    }
+
+    #[test]
+    fn reports_missing_and_unterminated_front_matter() {
+        assert_eq!(split("  \n"), Err(SplitError::Empty));
+        assert_eq!(split("# Title\n"), Err(SplitError::NoFrontMatter));
+        assert_eq!(split("+++\ntitle = \"a\"\n"), Err(SplitError::Unterminated));
+    }
+
+    #[test]
+    fn a_plus_line_inside_the_body_is_body() {
+        let s = split("+++\na = 1\n+++\nx\n+++\n").unwrap();
+        assert_eq!(s.body, "x\n+++\n");
+    }
+}

@@ -1,0 +1,93 @@
+//! Stage 1 (content): walking `content/`, reading every article and listing assets.
+
+mod article;
+mod frontmatter;
+
+pub use article::{to_utc, Article, Image, ParseContext, Source};
+pub use frontmatter::{normalise, split, SplitError};
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::error::Diagnostic;
+
+/// Everything found under `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Every valid article, drafts and scheduled ones included, in path order.
+    pub articles: Vec<Article>,
+    /// Non-Markdown files, relative to the site folder (`content/tech/chart.png`).
+    pub assets: Vec<PathBuf>,
+    /// Every problem found, in path order.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Reads and parses every article under `site/content/` in parallel.
+pub fn load(site: &Path, ctx: &ParseContext) -> Content {
+    let root = site.join("content");
+    let mut content = Content::default();
+    let mut markdown = Vec::new();
+    for entry in WalkDir::new(&root).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(&root).to_path_buf();
+                content.errors.push(Diagnostic::new(
+                    rel(site, &path),
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || is_hidden(entry.path(), &root) {
+            continue;
+        }
+        let path = rel(site, entry.path());
+        if path.extension().is_some_and(|e| e == "md") {
+            markdown.push(path);
+        } else {
+            content.assets.push(path);
+        }
+    }
+    let results: Vec<Result<Article, Vec<Diagnostic>>> = markdown
+        .par_iter()
+        .map(|path| from_file(site, path, ctx))
+        .collect();
+    for result in results {
+        match result {
+            Ok(article) => content.articles.push(article),
+            Err(errors) => content.errors.extend(errors),
+        }
+    }
+    content
+}
+
+/// Reads one file and parses it; I/O and encoding problems become diagnostics.
+fn from_file(site: &Path, path: &Path, ctx: &ParseContext) -> Result<Article, Vec<Diagnostic>> {
+    let bytes = std::fs::read(site.join(path))
+        .map_err(|e| vec![Diagnostic::new(path, format!("cannot read the file: {e}"))])?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = crate::error::line_col(
+            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
+            usize::MAX,
+        );
+        vec![Diagnostic::new(path, "the file is not valid UTF-8")
+            .at(line, Some(col))
+            .hint("save the file as UTF-8 in your editor")]
+    })?;
+    Article::parse(path, &normalise(text), ctx)
+}
+
+fn rel(site: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(site).unwrap_or(path).to_path_buf()
+}
+
+/// Dot-files and dot-folders (`.DS_Store`, `.git`) are not content.
+fn is_hidden(path: &Path, root: &Path) -> bool {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}

@@ -1,0 +1,207 @@
+//! Errors and diagnostics: what went wrong, in which file and line, and how to fix it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem found in the site's input, located as precisely as we know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file the problem is in, as the user would type it (relative to the site).
+    pub path: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (no line).
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Sets the line (and column) the problem is on.
+    pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+
+    /// Adds advice on how to fix the problem.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Replaces the path, e.g. to make it relative to the site folder.
+    pub fn relative_to(mut self, base: &Path) -> Self {
+        if let Ok(rel) = self.path.strip_prefix(base) {
+            self.path = rel.to_path_buf();
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// Cargo style: the message, then `--> file:line:col`, then `= help: ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n  --> {}", self.message, self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n   = help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `config.toml` is invalid.
+    #[error("{0}")]
+    Config(Diagnostic),
+    /// One or more articles are invalid; all of them are listed.
+    #[error("{}", list(.0))]
+    Content(Vec<Diagnostic>),
+    /// A template failed to parse or render.
+    #[error("{0}")]
+    Template(Diagnostic),
+    /// The output folder cannot be used or written.
+    #[error("{0}")]
+    Output(String),
+    /// A file could not be read or written.
+    #[error("{context}: {source}")]
+    Io {
+        /// What we were doing, with the path.
+        context: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// An I/O error with the path and the action that failed.
+    pub fn io(action: &str, path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            context: format!("cannot {action} {}", path.display()),
+            source,
+        }
+    }
+
+    /// Every diagnostic this error carries, for printing one by one.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Error::Config(d) | Error::Template(d) => vec![d.clone()],
+            Error::Content(list) => list.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn list(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| format!("error: {d}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Converts a byte offset in `text` to a 1-based (line, column).
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Best match for a misspelt name among the known ones, if any is close.
+pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// Turns a TOML deserialisation error into a diagnostic, with a did-you-mean hint for an
+/// unknown key. `text` is the TOML that was parsed and `first_line` the file line it starts on.
+pub fn toml_diagnostic(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    err: &toml::de::Error,
+) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let mut diag = Diagnostic::new(path, message.clone());
+    if let Some(span) = err.span() {
+        let (line, col) = line_col(text, span.start);
+        diag = diag.at(line + first_line - 1, Some(col));
+    }
+    if let Some((unknown, known)) = parse_unknown_field(&message) {
+        let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        diag.message = format!("unknown key `{unknown}`");
+        diag.hint = Some(match did_you_mean(&unknown, &known_refs) {
+            Some(best) => format!("did you mean `{best}`? Known keys: {}", known.join(", ")),
+            None => format!("known keys are: {}", known.join(", ")),
+        });
+    }
+    diag
+}
+
+/// Reads serde's stable "unknown field `x`, expected one of `a`, `b`" message.
+fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let known = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((unknown.to_string(), known))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_key() {
+        assert_eq!(
+            did_you_mean("catgory", &["category", "title", "tags"]),
+            Some("category")
+        );
+        assert_eq!(did_you_mean("zzz", &["category", "title"]), None);
+    }
+
+    #[test]
+    fn reads_serde_unknown_field_messages() {
+        let (unknown, known) =
+            parse_unknown_field("unknown field `catgory`, expected one of `title`, `category`")
+                .unwrap();
+        assert_eq!(unknown, "catgory");
+        assert_eq!(known, vec!["title", "category"]);
+    }
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("ab", 0), (1, 1));
+    }
+}

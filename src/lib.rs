@@ -1,0 +1,181 @@
+//! Broadsheet: a static site generator for news digests. `build()` runs the pipeline:
+//! config -> content -> library -> markdown -> related -> render -> output.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod library;
+pub mod markdown;
+pub mod output;
+pub mod related;
+pub mod render;
+pub mod slugs;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+pub use error::{Diagnostic, Error};
+
+use config::Config;
+use content::ParseContext;
+use library::{Library, Selection};
+use output::Staging;
+use render::{Page, Renderer, Theme, BUILTIN_ASSETS};
+
+/// How many related articles each article page lists.
+pub const RELATED_COUNT: usize = 5;
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (with `config.toml` and `content/`).
+    pub source: PathBuf,
+    /// The output folder; `public` inside the site when `None`.
+    pub output: Option<PathBuf>,
+    /// Build drafts too.
+    pub drafts: bool,
+    /// Build articles dated in the future too.
+    pub future: bool,
+    /// Replaces `base_url` from config.toml.
+    pub base_url: Option<String>,
+    /// The build time (articles after it are scheduled).
+    pub now: DateTime<Utc>,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Articles published.
+    pub articles: usize,
+    /// Pages rendered (HTML files from templates).
+    pub pages: usize,
+    /// Files written in all, pages and copies.
+    pub files: usize,
+    /// Wall time of the build.
+    pub elapsed: Duration,
+    /// Whether config.toml was found (else defaults were used).
+    pub config_found: bool,
+    /// Where the site was written.
+    pub output: PathBuf,
+}
+
+/// Builds the site: every stage in order; the output folder changes only on success.
+pub fn build(options: &BuildOptions) -> Result<Report, Error> {
+    let started = Instant::now();
+    let site = &options.source;
+    let mut loaded = Config::load(site)?;
+    if let Some(url) = &options.base_url {
+        loaded.config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+    }
+    let config = &loaded.config;
+    let ctx = ParseContext {
+        tz: loaded.tz,
+        default_author: &config.default_author,
+    };
+    let content = content::load(site, &ctx);
+    let mut errors = content.errors;
+    let selection = Selection {
+        drafts: options.drafts,
+        future: options.future,
+        now: options.now,
+    };
+    let mut library = Library::build(content.articles, &config.categories, loaded.tz, &selection)
+        .unwrap_or_else(|e| {
+            errors.extend(e);
+            Library::default()
+        });
+    errors.extend(library.render_markdown(&config.markdown, &config.base_path()));
+    if !errors.is_empty() {
+        return Err(Error::Content(errors));
+    }
+    let related = related::compute(&library, RELATED_COUNT);
+    let theme = Theme::load(site)?;
+    let renderer = Renderer::new(&library, &related, config, &theme, loaded.tz);
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| site.join("public"));
+    let staging = Staging::create(site, &output)?;
+    let copied =
+        copy_static(site, &staging)? + copy_assets(site, &library, &content.assets, &staging)?;
+    let pages: Vec<Page> = renderer
+        .pages()
+        .into_iter()
+        .filter(|p| !matches!(p, Page::ThemeAsset(i) if staging.exists(BUILTIN_ASSETS[*i].0)))
+        .collect();
+    pages.par_iter().try_for_each(|page| {
+        let file = renderer.render(page).map_err(Error::Template)?;
+        staging.write(&file)
+    })?;
+    staging.commit()?;
+    Ok(Report {
+        articles: library.entries.len(),
+        pages: pages
+            .iter()
+            .filter(|p| !matches!(p, Page::ThemeAsset(_)))
+            .count(),
+        files: pages.len() + copied,
+        elapsed: started.elapsed(),
+        config_found: loaded.found,
+        output,
+    })
+}
+
+/// Copies `static/` as-is; returns the number of files.
+fn copy_static(site: &Path, staging: &Staging) -> Result<usize, Error> {
+    let dir = site.join("static");
+    let mut count = 0;
+    for entry in WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            staging.copy(entry.path(), &rel.to_string_lossy().replace('\\', "/"))?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Copies each asset under `content/` next to every article in its folder (so relative links
+/// in the article work); assets in folders without articles keep their path under content/.
+fn copy_assets(
+    site: &Path,
+    library: &Library,
+    assets: &[PathBuf],
+    staging: &Staging,
+) -> Result<usize, Error> {
+    let mut count = 0;
+    for asset in assets {
+        let folder = asset.parent().unwrap_or(Path::new(""));
+        let name = asset
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let mut targets: Vec<String> = library
+            .entries
+            .iter()
+            .filter(|e| e.article.path.parent() == Some(folder))
+            .map(|e| format!("{}{name}", e.path))
+            .collect();
+        if targets.is_empty() {
+            let rel = asset.strip_prefix("content").unwrap_or(asset);
+            targets.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+        for target in targets {
+            staging.copy(&site.join(asset), &target)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}

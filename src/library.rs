@@ -1,0 +1,406 @@
+//! Stage 2 (library): the read-only model of the site: articles newest first, with their
+//! URLs, categories, tags, authors and days, all linked by ids.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rayon::prelude::*;
+
+use crate::config::{CategoryConfig, MarkdownConfig};
+use crate::content::Article;
+use crate::error::Diagnostic;
+use crate::markdown::{self, LinkResolver, Resolution};
+use crate::slugs::slugify;
+
+/// Index of an article in `Library::entries` (newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(pub u32);
+
+impl ArticleId {
+    /// The index into `Library::entries`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// An article placed in the site.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The article itself.
+    pub article: Article,
+    /// Path of its page relative to the site root, with a trailing slash (`technology/aws/`).
+    pub path: String,
+    /// Index into `Library::categories`.
+    pub category: usize,
+    /// Indexes into `Library::tags`.
+    pub tags: Vec<usize>,
+    /// Indexes into `Library::authors`.
+    pub authors: Vec<usize>,
+    /// Publication day in the site's time zone.
+    pub day: NaiveDate,
+    /// Articles pinned first in the related-news sidebar (`related = [...]`).
+    pub pins: Vec<ArticleId>,
+}
+
+/// A group of articles with a page of its own (category, tag or author).
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Display name.
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+    /// Description (categories only, from config.toml).
+    pub description: String,
+    /// Member articles, newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+/// One day's articles.
+#[derive(Debug, Clone)]
+pub struct Day {
+    /// The date in the site's time zone.
+    pub date: NaiveDate,
+    /// Articles of that day, newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+/// The whole site's content.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    /// Every published article, newest first (ties by path).
+    pub entries: Vec<Entry>,
+    /// Categories in navigation order.
+    pub categories: Vec<Group>,
+    /// Tags by slug.
+    pub tags: Vec<Group>,
+    /// Authors by slug.
+    pub authors: Vec<Group>,
+    /// Days, newest first.
+    pub days: Vec<Day>,
+}
+
+/// Which articles to publish.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include articles dated after `now`.
+    pub future: bool,
+    /// The build time.
+    pub now: DateTime<Utc>,
+}
+
+/// Top-level folders the site itself uses, so no category may take them.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "tags",
+    "authors",
+    "categories",
+    "archive",
+    "search",
+    "static",
+];
+
+impl Library {
+    /// Builds the model from parsed articles (in path order), reporting every conflict.
+    pub fn build(
+        articles: Vec<Article>,
+        categories: &[CategoryConfig],
+        tz: Tz,
+        selection: &Selection,
+    ) -> Result<Library, Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let mut articles: Vec<Article> = articles
+            .into_iter()
+            .filter(|a| {
+                (selection.drafts || !a.draft) && (selection.future || a.date <= selection.now)
+            })
+            .collect();
+        let mut names = Names::default();
+        for c in categories {
+            names
+                .category
+                .insert(slugify(&c.name), (c.name.clone(), c.description.clone()));
+        }
+        for a in &articles {
+            let slug = slugify(&a.category);
+            if RESERVED_SLUGS.contains(&slug.as_str()) {
+                errors.push(
+                    Diagnostic::new(
+                        &a.path,
+                        format!(
+                            "category `{}` would replace the site's /{slug}/ pages",
+                            a.category
+                        ),
+                    )
+                    .hint("choose another category name"),
+                );
+            }
+            names
+                .category
+                .entry(slug)
+                .or_insert_with(|| (a.category.clone(), String::new()));
+            for t in &a.tags {
+                names.tag.entry(slugify(t)).or_insert_with(|| t.clone());
+            }
+            for au in &a.authors {
+                names
+                    .author
+                    .entry(slugify(au))
+                    .or_insert_with(|| au.clone());
+            }
+        }
+        let path_of = |a: &Article| format!("{}/{}/", slugify(&a.category), a.slug);
+        articles.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| path_of(a).cmp(&path_of(b)))
+        });
+        let mut library = Library::default();
+        let nav = category_order(categories, &names);
+        let cat_index: HashMap<&str, usize> = nav
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        library.categories = nav
+            .iter()
+            .map(|s| group(s, &names.category[s].0, &names.category[s].1))
+            .collect();
+        library.tags = names.tag.iter().map(|(s, n)| group(s, n, "")).collect();
+        library.authors = names.author.iter().map(|(s, n)| group(s, n, "")).collect();
+        let tag_index: HashMap<&str, usize> = names
+            .tag
+            .keys()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        let author_index: HashMap<&str, usize> = names
+            .author
+            .keys()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
+        let mut days: BTreeMap<NaiveDate, Vec<ArticleId>> = BTreeMap::new();
+        for (i, article) in articles.into_iter().enumerate() {
+            let id = ArticleId(i as u32);
+            let category = cat_index[slugify(&article.category).as_str()];
+            let tags: Vec<usize> = article
+                .tags
+                .iter()
+                .map(|t| tag_index[slugify(t).as_str()])
+                .collect();
+            let authors: Vec<usize> = article
+                .authors
+                .iter()
+                .map(|a| author_index[slugify(a).as_str()])
+                .collect();
+            let day = article.date.with_timezone(&tz).date_naive();
+            library.categories[category].articles.push(id);
+            tags.iter().for_each(|&t| library.tags[t].articles.push(id));
+            authors
+                .iter()
+                .for_each(|&a| library.authors[a].articles.push(id));
+            days.entry(day).or_default().push(id);
+            library.entries.push(Entry {
+                path: path_of(&article),
+                article,
+                category,
+                tags,
+                authors,
+                day,
+                pins: Vec::new(),
+            });
+        }
+        library.categories.retain(|c| !c.articles.is_empty());
+        library.reindex_categories();
+        library.days = days
+            .into_iter()
+            .rev()
+            .map(|(date, articles)| Day { date, articles })
+            .collect();
+        errors.extend(library.check_unique_paths());
+        errors.extend(library.resolve_pins());
+        if errors.is_empty() {
+            Ok(library)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Looks an article up.
+    pub fn get(&self, id: ArticleId) -> &Entry {
+        &self.entries[id.index()]
+    }
+
+    /// Renders every body to HTML in parallel, fills summaries and word counts, and drops the
+    /// Markdown. Links to other articles' `.md` files become their URLs.
+    pub fn render_markdown(&mut self, config: &MarkdownConfig, base_path: &str) -> Vec<Diagnostic> {
+        let by_file: HashMap<PathBuf, String> = self
+            .entries
+            .iter()
+            .map(|e| (e.article.path.clone(), format!("{base_path}{}", e.path)))
+            .collect();
+        self.entries
+            .par_iter_mut()
+            .flat_map_iter(|entry| {
+                let article = &mut entry.article;
+                let folder = article.path.parent().unwrap_or(Path::new("")).to_path_buf();
+                let resolver = ArticleLinks { folder: &folder, by_file: &by_file };
+                let rendered = markdown::render(&std::mem::take(&mut article.markdown), config, &resolver);
+                article.html = rendered.html;
+                article.word_count = rendered.word_count;
+                article.summary = if article.summary.is_empty() {
+                    rendered.summary
+                } else {
+                    markdown::inline_plain_text(&article.summary, config)
+                };
+                let (path, body_line) = (article.path.clone(), article.body_line);
+                rendered.broken_links.into_iter().map(move |(target, line)| {
+                    Diagnostic::new(&path, format!("link to `{target}`, which is not a published article"))
+                        .at(body_line + line - 1, None)
+                        .hint("check the file name; links to articles are relative to this file's folder")
+                })
+            })
+            .collect()
+    }
+
+    fn reindex_categories(&mut self) {
+        for (i, c) in self.categories.iter().enumerate() {
+            for id in &c.articles {
+                self.entries[id.index()].category = i;
+            }
+        }
+    }
+
+    fn check_unique_paths(&self) -> Vec<Diagnostic> {
+        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        let mut errors = Vec::new();
+        for e in &self.entries {
+            let claims = std::iter::once(&e.path).chain(e.article.aliases.iter());
+            for path in claims {
+                if let Some(first) = seen.insert(path.as_str(), &e.article.path) {
+                    errors.push(
+                        Diagnostic::new(
+                            &e.article.path,
+                            format!(
+                                "two articles have the URL /{path}: {} and {}",
+                                first.display(),
+                                e.article.path.display()
+                            ),
+                        )
+                        .hint("give one of them another `slug` (or alias)"),
+                    );
+                }
+            }
+        }
+        errors
+    }
+
+    fn resolve_pins(&mut self) -> Vec<Diagnostic> {
+        let mut by_slug: HashMap<&str, Vec<ArticleId>> = HashMap::new();
+        let mut by_path: HashMap<&str, ArticleId> = HashMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            by_slug
+                .entry(e.article.slug.as_str())
+                .or_default()
+                .push(ArticleId(i as u32));
+            by_path.insert(e.path.trim_end_matches('/'), ArticleId(i as u32));
+        }
+        let mut errors = Vec::new();
+        let mut resolved = Vec::with_capacity(self.entries.len());
+        for e in &self.entries {
+            let mut pins = Vec::new();
+            for (slug, line) in &e.article.related_pins {
+                let key = slug.trim_matches('/');
+                match (by_path.get(key), by_slug.get(key).map(Vec::as_slice)) {
+                    (Some(id), _) | (None, Some([id])) => pins.push(*id),
+                    (None, Some(_)) => errors.push(Diagnostic::new(&e.article.path, format!("related article `{slug}` is ambiguous: several articles have that slug"))
+                        .at(*line, None)
+                        .hint("write it as `category/slug`")),
+                    (None, None) => errors.push(Diagnostic::new(&e.article.path, format!("related article `{slug}` does not exist"))
+                        .at(*line, None)
+                        .hint("use the slug of a published article, e.g. `aws-anthropic-openai` or `technology/aws-anthropic-openai`")),
+                }
+            }
+            resolved.push(pins);
+        }
+        for (e, pins) in self.entries.iter_mut().zip(resolved) {
+            e.pins = pins;
+        }
+        errors
+    }
+}
+
+/// Display names by slug, first spelling in path order unless config.toml names it.
+#[derive(Default)]
+struct Names {
+    category: HashMap<String, (String, String)>,
+    tag: BTreeMap<String, String>,
+    author: BTreeMap<String, String>,
+}
+
+fn group(slug: &str, name: &str, description: &str) -> Group {
+    Group {
+        name: name.into(),
+        slug: slug.into(),
+        description: description.into(),
+        articles: Vec::new(),
+    }
+}
+
+/// Configured categories first, in their order, then the rest by slug.
+fn category_order(configured: &[CategoryConfig], names: &Names) -> Vec<String> {
+    let mut order: Vec<String> = Vec::new();
+    for c in configured {
+        let slug = slugify(&c.name);
+        if !order.contains(&slug) {
+            order.push(slug);
+        }
+    }
+    let mut rest: Vec<&String> = names
+        .category
+        .keys()
+        .filter(|s| !order.contains(s))
+        .collect();
+    rest.sort();
+    order.extend(rest.into_iter().cloned());
+    order
+}
+
+/// Resolves `.md` links relative to the linking article's folder.
+struct ArticleLinks<'a> {
+    folder: &'a Path,
+    by_file: &'a HashMap<PathBuf, String>,
+}
+
+impl LinkResolver for ArticleLinks<'_> {
+    fn resolve(&self, target: &str) -> Resolution {
+        if target.contains("://") || target.starts_with(['/', '#']) || target.starts_with("mailto:")
+        {
+            return Resolution::Keep;
+        }
+        let (file, anchor) = target
+            .split_once('#')
+            .map_or((target, None), |(f, a)| (f, Some(a)));
+        if !file.ends_with(".md") {
+            return Resolution::Keep;
+        }
+        let mut path = self.folder.to_path_buf();
+        for part in file.split('/') {
+            match part {
+                "." | "" => {}
+                ".." => {
+                    path.pop();
+                }
+                p => path.push(p),
+            }
+        }
+        match (self.by_file.get(&path), anchor) {
+            (Some(url), Some(a)) => Resolution::Replace(format!("{url}#{a}")),
+            (Some(url), None) => Resolution::Replace(url.clone()),
+            (None, _) => Resolution::Broken,
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The `broadsheet` command line: argument parsing, and printing results and errors once.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use broadsheet::{build, BuildOptions, Error};
+
+/// A static site generator for news digests.
+#[derive(Parser)]
+#[command(name = "broadsheet", version, about, propagate_version = true)]
+struct Cli {
+    /// The site folder (with config.toml and content/).
+    #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
+    source: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// Output folder [default: public inside the site folder].
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    future: bool,
+    /// Replace config.toml's base_url for this build.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+impl BuildArgs {
+    fn run(self, source: PathBuf) -> Result<(), Error> {
+        let options = BuildOptions {
+            source: source.clone(),
+            output: self.output,
+            drafts: self.drafts,
+            future: self.future,
+            base_url: self.base_url,
+            now: chrono::Utc::now(),
+        };
+        let report = build(&options)?;
+        if !report.config_found {
+            println!(
+                "note: no config.toml in {}, using the defaults",
+                source.display()
+            );
+        }
+        println!(
+            "Built {} articles, {} pages, {} files in {:.2} s into {}",
+            report.articles,
+            report.pages,
+            report.files,
+            report.elapsed.as_secs_f64(),
+            report.output.display()
+        );
+        Ok(())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => args.run(cli.source),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            report_error(&err);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints every problem, cargo style, then a count.
+fn report_error(err: &Error) {
+    let diagnostics = err.diagnostics();
+    if diagnostics.is_empty() {
+        eprintln!("error: {err}");
+        return;
+    }
+    for d in &diagnostics {
+        eprintln!("error: {d}\n");
+    }
+    let n = diagnostics.len();
+    eprintln!(
+        "error: build failed with {n} problem{}; the output folder was not changed",
+        if n == 1 { "" } else { "s" }
+    );
+}

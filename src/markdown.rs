@@ -1,0 +1,317 @@
+//! Stage 3 (markdown): Markdown body -> HTML, plain-text summary and word count.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::config::MarkdownConfig;
+use crate::slugs::slugify;
+
+/// The marker that ends a hand-picked summary.
+pub const MORE_MARKER: &str = "<!-- more -->";
+
+/// A rendered article body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// Body HTML.
+    pub html: String,
+    /// Plain-text summary: the text before `<!-- more -->`, else the first paragraph.
+    pub summary: String,
+    /// Words in the body text.
+    pub word_count: usize,
+    /// Link targets ending in `.md` that the resolver did not know, with their 1-based
+    /// line in the body.
+    pub broken_links: Vec<(String, usize)>,
+}
+
+/// What becomes of a link target written in Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Leave it as written.
+    Keep,
+    /// Replace it with this URL.
+    Replace(String),
+    /// It points at a Markdown file that is not a published article.
+    Broken,
+}
+
+/// Maps link targets written in Markdown to the URLs they should become.
+pub trait LinkResolver {
+    /// Resolves one `target`.
+    fn resolve(&self, target: &str) -> Resolution;
+}
+
+/// A resolver that leaves every link as written.
+pub struct KeepLinks;
+
+impl LinkResolver for KeepLinks {
+    fn resolve(&self, _: &str) -> Resolution {
+        Resolution::Keep
+    }
+}
+
+fn options(config: &MarkdownConfig) -> Options {
+    let mut options = Options::empty();
+    let flags = [
+        (config.tables, Options::ENABLE_TABLES),
+        (config.footnotes, Options::ENABLE_FOOTNOTES),
+        (config.strikethrough, Options::ENABLE_STRIKETHROUGH),
+        (config.task_lists, Options::ENABLE_TASKLISTS),
+        (config.smart_punctuation, Options::ENABLE_SMART_PUNCTUATION),
+        (config.heading_ids, Options::ENABLE_HEADING_ATTRIBUTES),
+    ];
+    for (on, flag) in flags {
+        if on {
+            options.insert(flag);
+        }
+    }
+    options
+}
+
+/// Renders a body with the site's options, resolving links with `links`.
+pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver) -> Rendered {
+    let mut events: Vec<Event> = Vec::new();
+    let mut broken_links = Vec::new();
+    let mut word_count = 0;
+    for (event, range) in Parser::new_ext(markdown, options(config)).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve(dest_url, links, &mut broken_links, || {
+                    line_of(markdown, range.start)
+                });
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve(dest_url, links, &mut broken_links, || {
+                    line_of(markdown, range.start)
+                });
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+        if let Event::Text(text) | Event::Code(text) = &event {
+            word_count += text.split_whitespace().count();
+        }
+        events.push(event);
+    }
+    if config.heading_ids {
+        add_heading_ids(&mut events);
+    }
+    let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html_out, events.iter().cloned());
+    let summary = summary(markdown, &events, config);
+    Rendered {
+        html: html_out,
+        summary,
+        word_count,
+        broken_links,
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn resolve<'a>(
+    dest: CowStr<'a>,
+    links: &dyn LinkResolver,
+    broken: &mut Vec<(String, usize)>,
+    line: impl Fn() -> usize,
+) -> CowStr<'a> {
+    match links.resolve(&dest) {
+        Resolution::Replace(url) => url.into(),
+        Resolution::Keep => dest,
+        Resolution::Broken => {
+            broken.push((dest.to_string(), line()));
+            dest
+        }
+    }
+}
+
+/// Gives every heading without an explicit `{#id}` an id from its text, unique in the page.
+fn add_heading_ids(events: &mut [Event]) {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let text: String = events[i + 1..]
+                .iter()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .filter_map(|e| match e {
+                    Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            let base = Some(slugify(&text))
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "section".into());
+            let n = used.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let unique = if *n == 1 { base } else { format!("{base}-{n}") };
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(unique.into());
+            }
+        }
+        i += 1;
+    }
+}
+
+/// The text before `<!-- more -->`, else the first paragraph, as plain text.
+fn summary(markdown: &str, events: &[Event], config: &MarkdownConfig) -> String {
+    if let Some(cut) = markdown.find(MORE_MARKER) {
+        let before: Vec<Event> = Parser::new_ext(&markdown[..cut], options(config)).collect();
+        return plain_text(&before);
+    }
+    let start = events
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Paragraph)));
+    match start {
+        Some(s) => {
+            let end = events[s..]
+                .iter()
+                .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+                .map_or(events.len(), |e| s + e);
+            plain_text(&events[s..end])
+        }
+        None => String::new(),
+    }
+}
+
+/// Joins the text of events into one line of plain text.
+pub fn plain_text(events: &[Event]) -> String {
+    let mut out = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Renders inline Markdown (a front matter summary) to plain text.
+pub fn inline_plain_text(text: &str, config: &MarkdownConfig) -> String {
+    let events: Vec<Event> = Parser::new_ext(text, options(config)).collect();
+    plain_text(&events)
+}
+
+/// Minutes an average reader (230 words a minute) needs; at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(230).max(1)
+}
+
+/// Cuts `text` to at most `max` characters at a word boundary, adding `…` when cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!(
+        "{}…",
+        at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:.–—-".contains(c))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(text: &str) -> Rendered {
+        render(text, &MarkdownConfig::default(), &KeepLinks)
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph() {
+        let r = md("# Head\n\nFirst *para* here.\n\nSecond.\n");
+        assert_eq!(r.summary, "First para here.");
+    }
+
+    #[test]
+    fn summary_stops_at_the_more_marker() {
+        let r = md("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n");
+        assert_eq!(r.summary, "One. Two.");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n");
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("“quoted”"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = md("## The Vote\n\n## The Vote\n\n## Custom {#mine}\n");
+        assert!(r.html.contains("<h2 id=\"the-vote\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"the-vote-2\">"));
+        assert!(r.html.contains("<h2 id=\"mine\">"));
+    }
+
+    #[test]
+    fn counts_words_and_minutes() {
+        assert_eq!(md("one two three\n\nfour").word_count, 4);
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(230), 1);
+        assert_eq!(reading_minutes(231), 2);
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_word() {
+        assert_eq!(excerpt("short", 120), "short");
+        assert_eq!(excerpt("alpha beta gamma delta", 14), "alpha beta…");
+        assert!(excerpt(&"word ".repeat(60), 120).chars().count() <= 121);
+    }
+
+    struct Map;
+    impl LinkResolver for Map {
+        fn resolve(&self, target: &str) -> Resolution {
+            match target {
+                "other.md" => Resolution::Replace("/tech/other/".into()),
+                t if t.ends_with(".md") => Resolution::Broken,
+                _ => Resolution::Keep,
+            }
+        }
+    }
+
+    #[test]
+    fn links_to_articles_resolve_and_broken_ones_are_reported() {
+        let r = render(
+            "See [o](other.md).\n\nAnd [x](missing.md), ![c](chart.png).\n",
+            &MarkdownConfig::default(),
+            &Map,
+        );
+        assert!(r.html.contains("href=\"/tech/other/\""));
+        assert!(r.html.contains("src=\"chart.png\""));
+        assert_eq!(r.broken_links, vec![("missing.md".to_string(), 3)]);
+    }
+}

@@ -1,0 +1,18 @@
+//! Stage 5 (render): every page of the site as `OutputFile`s, in memory; no disk access.
+
+mod pages;
+mod theme;
+mod views;
+
+pub use pages::{Page, Renderer};
+pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
+pub use views::{page_count, page_path};
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output folder, `/`-separated (`technology/aws/index.html`).
+    pub path: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}

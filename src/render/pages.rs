@@ -1,0 +1,474 @@
+//! Stage 5 (render): the list of pages a site has, and rendering one page to an `OutputFile`.
+
+use chrono::Datelike;
+use serde::Serialize;
+use tera::Context;
+
+use super::theme::{Theme, BUILTIN_ASSETS};
+use super::views::{page_count, page_path, CardView, LinkView, Views};
+use super::OutputFile;
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::library::{ArticleId, Group, Library};
+use crate::related::Related;
+use chrono_tz::Tz;
+
+/// Which kind of group page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKind {
+    Category,
+    Tag,
+    Author,
+}
+
+impl GroupKind {
+    fn prefix(self) -> &'static str {
+        match self {
+            GroupKind::Category => "",
+            GroupKind::Tag => "tags/",
+            GroupKind::Author => "authors/",
+        }
+    }
+}
+
+/// One page (or theme file) of the site, by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    Front,
+    Article(ArticleId),
+    /// Page `page` (1-based) of a category, tag or author list.
+    Group(GroupKind, usize, usize),
+    /// `/categories/`, `/tags/` or `/authors/`.
+    GroupIndex(GroupKind),
+    /// A daily digest, by index into `Library::days`.
+    Day(usize),
+    Archive,
+    /// A redirect from an old path to an article.
+    Alias(ArticleId, String),
+    NotFound,
+    /// A file of the built-in theme (`style.css`), by index into `BUILTIN_ASSETS`.
+    ThemeAsset(usize),
+}
+
+/// Renders pages of one library with one theme.
+pub struct Renderer<'a> {
+    views: Views<'a>,
+    theme: &'a Theme,
+    related: &'a [Vec<Related>],
+    site: tera::Value,
+}
+
+/// Values shared by every page template: `page`.
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    /// `<title>` text (without the site title).
+    title: &'a str,
+    description: &'a str,
+    /// Link path of this page.
+    url: String,
+    /// Absolute URL of this page.
+    permalink: String,
+    /// `article`, `front`, `category`, `tag`, `author`, `categories`, `tags`, `authors`,
+    /// `day`, `archive`, `alias` or `404`.
+    kind: &'a str,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares rendering; `related[i]` is the related list of article `i`.
+    pub fn new(
+        library: &'a Library,
+        related: &'a [Vec<Related>],
+        config: &'a Config,
+        theme: &'a Theme,
+        tz: Tz,
+    ) -> Self {
+        let views = Views {
+            library,
+            config,
+            tz,
+            base_path: config.base_path(),
+        };
+        let site = tera::to_value(views.site()).unwrap_or_default();
+        Renderer {
+            views,
+            theme,
+            related,
+            site,
+        }
+    }
+
+    /// Every page of the site, in a stable order.
+    pub fn pages(&self) -> Vec<Page> {
+        let lib = self.views.library;
+        let per_page = self.views.config.articles_per_page;
+        let mut pages = vec![Page::Front, Page::Archive, Page::NotFound];
+        pages.extend((0..BUILTIN_ASSETS.len()).map(Page::ThemeAsset));
+        pages.extend((0..lib.entries.len()).map(|i| Page::Article(ArticleId(i as u32))));
+        for (kind, groups) in [
+            (GroupKind::Category, &lib.categories),
+            (GroupKind::Tag, &lib.tags),
+            (GroupKind::Author, &lib.authors),
+        ] {
+            pages.push(Page::GroupIndex(kind));
+            for (g, group) in groups.iter().enumerate() {
+                pages.extend(
+                    (1..=page_count(group.articles.len(), per_page))
+                        .map(|p| Page::Group(kind, g, p)),
+                );
+            }
+        }
+        pages.extend((0..lib.days.len()).map(Page::Day));
+        for (i, e) in lib.entries.iter().enumerate() {
+            pages.extend(
+                e.article
+                    .aliases
+                    .iter()
+                    .map(|a| Page::Alias(ArticleId(i as u32), a.clone())),
+            );
+        }
+        pages
+    }
+
+    /// Renders one page.
+    pub fn render(&self, page: &Page) -> Result<OutputFile, Diagnostic> {
+        let (path, bytes) = match page {
+            Page::ThemeAsset(i) => (
+                BUILTIN_ASSETS[*i].0.to_string(),
+                BUILTIN_ASSETS[*i].1.as_bytes().to_vec(),
+            ),
+            _ => {
+                let (template, path, context) = self.context(page);
+                let file = html_file(&path);
+                let html = self.theme.render(template, &context, &format!("/{file}"))?;
+                (file, html.into_bytes())
+            }
+        };
+        Ok(OutputFile { path, bytes })
+    }
+
+    fn context(&self, page: &Page) -> (&'static str, String, Context) {
+        let v = &self.views;
+        let lib = v.library;
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        let config = v.config;
+        let (template, path, title, description, kind): (&str, String, String, String, &str) =
+            match page {
+                Page::Front => {
+                    self.front(&mut ctx);
+                    (
+                        "index.html",
+                        String::new(),
+                        config.title.clone(),
+                        config.description.clone(),
+                        "front",
+                    )
+                }
+                Page::Article(id) => {
+                    let e = lib.get(*id);
+                    ctx.insert("article", &v.article(*id, &self.related[id.index()]));
+                    (
+                        "article.html",
+                        e.path.clone(),
+                        e.article.title.clone(),
+                        e.article.summary.clone(),
+                        "article",
+                    )
+                }
+                Page::Group(kind, g, n) => self.group_page(&mut ctx, *kind, *g, *n),
+                Page::GroupIndex(kind) => self.group_index(&mut ctx, *kind),
+                Page::Day(d) => self.day(&mut ctx, *d),
+                Page::Archive => {
+                    ctx.insert("months", &self.archive());
+                    (
+                        "archive.html",
+                        "archive/".into(),
+                        "Archive".into(),
+                        format!("Every edition of {}", config.title),
+                        "archive",
+                    )
+                }
+                Page::Alias(id, alias) => {
+                    ctx.insert("target", &v.card(*id));
+                    (
+                        "alias.html",
+                        alias.clone(),
+                        lib.get(*id).article.title.clone(),
+                        String::new(),
+                        "alias",
+                    )
+                }
+                Page::NotFound => (
+                    "404.html",
+                    "404.html".into(),
+                    "Page not found".into(),
+                    String::new(),
+                    "404",
+                ),
+                Page::ThemeAsset(_) => unreachable!("theme assets are not templates"),
+            };
+        let meta = PageMeta {
+            title: &title,
+            description: &description,
+            url: v.url(&path),
+            permalink: v.permalink(&path),
+            kind,
+        };
+        ctx.insert("page", &meta);
+        (template, path, ctx)
+    }
+
+    fn cards(&self, ids: &[ArticleId]) -> Vec<CardView<'a>> {
+        ids.iter().map(|&id| self.views.card(id)).collect()
+    }
+
+    fn front(&self, ctx: &mut Context) {
+        #[derive(Serialize)]
+        struct Section<'b> {
+            category: LinkView<'b>,
+            description: &'b str,
+            articles: Vec<CardView<'b>>,
+        }
+        let lib = self.views.library;
+        let top = lib.entries.first().map(|_| ArticleId(0));
+        ctx.insert("top_story", &top.map(|id| self.views.card(id)));
+        let sections: Vec<Section> = lib
+            .categories
+            .iter()
+            .map(|c| {
+                let ids: Vec<ArticleId> = c
+                    .articles
+                    .iter()
+                    .copied()
+                    .filter(|&id| Some(id) != top)
+                    .take(4)
+                    .collect();
+                Section {
+                    category: self.views.group_link(c, ""),
+                    description: &c.description,
+                    articles: self.cards(&ids),
+                }
+            })
+            .filter(|s| !s.articles.is_empty())
+            .collect();
+        ctx.insert("sections", &sections);
+        let latest: Vec<ArticleId> = (1..lib.entries.len().min(7))
+            .map(|i| ArticleId(i as u32))
+            .collect();
+        ctx.insert("latest", &self.cards(&latest));
+    }
+
+    fn groups(&self, kind: GroupKind) -> &'a [Group] {
+        let lib = self.views.library;
+        match kind {
+            GroupKind::Category => &lib.categories,
+            GroupKind::Tag => &lib.tags,
+            GroupKind::Author => &lib.authors,
+        }
+    }
+
+    fn group_page(
+        &self,
+        ctx: &mut Context,
+        kind: GroupKind,
+        g: usize,
+        n: usize,
+    ) -> (&'static str, String, String, String, &'static str) {
+        let v = &self.views;
+        let group = &self.groups(kind)[g];
+        let per_page = v.config.articles_per_page;
+        let first = format!("{}{}/", kind.prefix(), group.slug);
+        let ids: Vec<ArticleId> = group
+            .articles
+            .iter()
+            .skip((n - 1) * per_page)
+            .take(per_page)
+            .copied()
+            .collect();
+        ctx.insert("group", &v.group_link(group, kind.prefix()));
+        ctx.insert("description", &group.description);
+        ctx.insert("articles", &self.cards(&ids));
+        ctx.insert(
+            "paginator",
+            &v.paginator(&first, n, page_count(group.articles.len(), per_page)),
+        );
+        let (template, label, kind_name) = match kind {
+            GroupKind::Category => ("category.html", group.name.clone(), "category"),
+            GroupKind::Tag => ("tag.html", format!("Tagged “{}”", group.name), "tag"),
+            GroupKind::Author => (
+                "author.html",
+                format!("Articles by {}", group.name),
+                "author",
+            ),
+        };
+        let title = if n > 1 {
+            format!("{label} (page {n})")
+        } else {
+            label
+        };
+        let description = if group.description.is_empty() {
+            format!("The latest {} news", group.name)
+        } else {
+            group.description.clone()
+        };
+        (
+            template,
+            page_path(&first, n),
+            title,
+            description,
+            kind_name,
+        )
+    }
+
+    fn group_index(
+        &self,
+        ctx: &mut Context,
+        kind: GroupKind,
+    ) -> (&'static str, String, String, String, &'static str) {
+        #[derive(Serialize)]
+        struct Item<'b> {
+            name: &'b str,
+            url: String,
+            description: &'b str,
+            count: usize,
+        }
+        let v = &self.views;
+        let items: Vec<Item> = self
+            .groups(kind)
+            .iter()
+            .map(|g| Item {
+                name: &g.name,
+                url: v.group_link(g, kind.prefix()).url,
+                description: &g.description,
+                count: g.articles.len(),
+            })
+            .collect();
+        ctx.insert("groups", &items);
+        let (path, title, kind_name) = match kind {
+            GroupKind::Category => ("categories/", "Sections", "categories"),
+            GroupKind::Tag => ("tags/", "Topics", "tags"),
+            GroupKind::Author => ("authors/", "Authors", "authors"),
+        };
+        ctx.insert("heading", title);
+        (
+            "groups.html",
+            path.into(),
+            title.into(),
+            format!("{title} of {}", v.config.title),
+            kind_name,
+        )
+    }
+
+    fn day(
+        &self,
+        ctx: &mut Context,
+        d: usize,
+    ) -> (&'static str, String, String, String, &'static str) {
+        #[derive(Serialize)]
+        struct Section<'b> {
+            category: LinkView<'b>,
+            articles: Vec<CardView<'b>>,
+        }
+        let v = &self.views;
+        let lib = v.library;
+        let day = &lib.days[d];
+        let sections: Vec<Section> = lib
+            .categories
+            .iter()
+            .enumerate()
+            .filter_map(|(c, cat)| {
+                let ids: Vec<ArticleId> = day
+                    .articles
+                    .iter()
+                    .copied()
+                    .filter(|&id| lib.get(id).category == c)
+                    .collect();
+                (!ids.is_empty()).then(|| Section {
+                    category: v.group_link(cat, ""),
+                    articles: self.cards(&ids),
+                })
+            })
+            .collect();
+        let day_link = |i: usize| {
+            lib.days.get(i).map(|o| LinkOwned {
+                name: v.day(o.date),
+                url: v.url(&day_path(o.date)),
+            })
+        };
+        ctx.insert("sections", &sections);
+        ctx.insert("date", &v.day(day.date));
+        ctx.insert("count", &day.articles.len());
+        ctx.insert("previous_day", &day_link(d + 1));
+        ctx.insert("next_day", &d.checked_sub(1).and_then(day_link));
+        let title = format!("News of {}", v.day(day.date));
+        (
+            "day.html",
+            day_path(day.date),
+            title.clone(),
+            format!("{} articles from {}", day.articles.len(), v.day(day.date)),
+            "day",
+        )
+    }
+
+    fn archive(&self) -> Vec<ArchiveMonth> {
+        let v = &self.views;
+        let mut months: Vec<ArchiveMonth> = Vec::new();
+        for day in &v.library.days {
+            let name = day.date.format("%B %Y").to_string();
+            if months.last().is_none_or(|m| m.name != name) {
+                months.push(ArchiveMonth {
+                    name,
+                    count: 0,
+                    days: Vec::new(),
+                });
+            }
+            if let Some(month) = months.last_mut() {
+                month.count += day.articles.len();
+                month.days.push(ArchiveDay {
+                    date: v.day(day.date),
+                    url: v.url(&day_path(day.date)),
+                    count: day.articles.len(),
+                });
+            }
+        }
+        months
+    }
+}
+
+/// A month of the archive.
+#[derive(Serialize)]
+struct ArchiveMonth {
+    name: String,
+    count: usize,
+    days: Vec<ArchiveDay>,
+}
+
+#[derive(Serialize)]
+struct ArchiveDay {
+    date: String,
+    url: String,
+    count: usize,
+}
+
+/// A link whose name was formatted for it (a day).
+#[derive(Serialize)]
+struct LinkOwned {
+    name: String,
+    url: String,
+}
+
+/// `2026/11/24/` for a day.
+pub fn day_path(date: chrono::NaiveDate) -> String {
+    format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
+}
+
+/// A page path -> its file: folders get `index.html`.
+fn html_file(path: &str) -> String {
+    if path.is_empty() {
+        "index.html".into()
+    } else if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}

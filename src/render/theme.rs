@@ -1,0 +1,162 @@
+//! Stage 5 (render): the theme: the built-in templates embedded in the binary, overridden
+//! file by file by the site's own `templates/`, compiled once into one Tera instance.
+
+use std::path::Path;
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, Error};
+
+/// The default theme's templates, embedded at compile time.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("list.html", include_str!("../../templates/list.html")),
+    (
+        "category.html",
+        include_str!("../../templates/category.html"),
+    ),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("author.html", include_str!("../../templates/author.html")),
+    ("groups.html", include_str!("../../templates/groups.html")),
+    ("day.html", include_str!("../../templates/day.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    ("alias.html", include_str!("../../templates/alias.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+];
+
+/// The default theme's static files (written unless the site's `static/` has the same file).
+pub const BUILTIN_ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../templates/style.css")),
+    ("favicon.svg", include_str!("../../templates/favicon.svg")),
+];
+
+/// Compiled templates plus their sources (to locate errors).
+pub struct Theme {
+    /// The compiled templates.
+    pub tera: Tera,
+    sources: Vec<(String, String, String)>,
+}
+
+impl Theme {
+    /// Loads the built-in theme and the site's overrides from `site/templates/`.
+    pub fn load(site: &Path) -> Result<Theme, Error> {
+        let mut sources: Vec<(String, String, String)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string(), format!("built-in theme {n}")))
+            .collect();
+        let dir = site.join("templates");
+        if dir.is_dir() {
+            for entry in WalkDir::new(&dir).sort_by_file_name() {
+                let entry = entry
+                    .map_err(|e| Error::Output(format!("cannot read {}: {e}", dir.display())))?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+                let name = rel.to_string_lossy().replace('\\', "/");
+                if !name.ends_with(".html") && !name.ends_with(".xml") && !name.ends_with(".txt") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(entry.path())
+                    .map_err(|e| Error::io("read template", entry.path(), e))?;
+                let shown = format!("templates/{name}");
+                match sources.iter_mut().find(|(n, _, _)| *n == name) {
+                    Some(slot) => *slot = (name, text, shown),
+                    None => sources.push((name, text, shown)),
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
+            .map_err(|e| Error::Template(parse_error(&sources, &e)))?;
+        Ok(Theme { tera, sources })
+    }
+
+    /// Names of templates the site overrides or adds.
+    pub fn overridden(&self) -> Vec<&str> {
+        self.sources
+            .iter()
+            .filter(|(_, _, shown)| shown.starts_with("templates/"))
+            .map(|(n, _, _)| n.as_str())
+            .collect()
+    }
+
+    /// Renders `template`; an error names the template, its line and the page.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| self.render_error(template, page, &e))
+    }
+
+    fn render_error(&self, template: &str, page: &str, err: &tera::Error) -> Diagnostic {
+        let chain = error_chain(err);
+        // Tera names the innermost template in "... while rendering 'name'"; point there.
+        let failing = chain
+            .rsplit("rendering '")
+            .next()
+            .and_then(|rest| rest.split('\'').next())
+            .filter(|n| self.sources.iter().any(|(name, _, _)| name == n))
+            .unwrap_or(template);
+        let (shown, line) = match self.sources.iter().find(|(n, _, _)| n == failing) {
+            Some((_, source, shown)) => (shown.clone(), guess_line(source, &chain)),
+            None => (failing.to_string(), None),
+        };
+        let mut d = Diagnostic::new(
+            shown,
+            format!("template error while rendering {page}: {chain}"),
+        )
+        .hint("fix the template, or delete your copy to use the built-in one");
+        d.line = line;
+        d
+    }
+}
+
+fn error_chain(err: &tera::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+/// Finds the line of the first backquoted name in the message (e.g. a missing variable).
+fn guess_line(source: &str, message: &str) -> Option<usize> {
+    let name = message.split('`').nth(1)?;
+    source.lines().position(|l| l.contains(name)).map(|i| i + 1)
+}
+
+fn parse_error(sources: &[(String, String, String)], err: &tera::Error) -> Diagnostic {
+    let chain = error_chain(err);
+    let name = chain.split('\'').nth(1).unwrap_or_default();
+    let shown = sources
+        .iter()
+        .find(|(n, _, _)| n == name)
+        .map_or(name.to_string(), |(_, _, s)| s.clone());
+    // Tera's parser reports "--> LINE:COL".
+    let location = chain.split("--> ").nth(1).and_then(|rest| {
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((
+            nums.next()?.parse().ok()?,
+            nums.next().and_then(|c| c.parse().ok()),
+        ))
+    });
+    let mut d = Diagnostic::new(shown, format!("template error: {chain}"))
+        .hint("fix the template syntax at that line");
+    if let Some((line, col)) = location {
+        d = d.at(line, col);
+    }
+    d
+}

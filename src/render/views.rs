@@ -1,0 +1,356 @@
+//! Stage 5 (render): the plain structs templates see. Built from the library by id at
+//! render time; templates never see model types.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::library::{ArticleId, Entry, Group, Library};
+use crate::markdown::{excerpt, reading_minutes};
+use crate::related::Related;
+
+/// Site-wide values, the same on every page: `site`.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Absolute base URL with trailing slash.
+    pub base_url: &'a str,
+    /// Path prefix of every internal link (`/` or `/news/`).
+    pub base_path: String,
+    pub language: &'a str,
+    /// Date of the newest article, formatted: the masthead's edition date.
+    pub edition_date: String,
+    /// Categories in navigation order.
+    pub categories: Vec<LinkView<'a>>,
+    pub generator: &'static str,
+}
+
+/// A named link.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// A date as templates need it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// RFC 3339, for `<time datetime>`.
+    pub iso: String,
+    /// Formatted with `date_format` in the site's time zone.
+    pub display: String,
+}
+
+/// An article as a list item (front page, category, tag pages): `articles[i]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: DateView,
+    pub updated: Option<DateView>,
+    pub summary: &'a str,
+    pub category: LinkView<'a>,
+    pub authors: Vec<LinkView<'a>>,
+    pub image: Option<ImageView<'a>>,
+    pub reading_time: usize,
+    pub word_count: usize,
+}
+
+/// A hero image with its URL resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView<'a> {
+    pub url: String,
+    pub alt: &'a str,
+}
+
+/// The full article on its own page: `article`.
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub card: CardView<'a>,
+    /// Body HTML (insert with `| safe`).
+    pub content: &'a str,
+    pub tags: Vec<LinkView<'a>>,
+    pub source: Option<SourceView<'a>>,
+    pub share: ShareView,
+    /// Older article in the same category.
+    pub previous: Option<LinkView<'a>>,
+    /// Newer article in the same category.
+    pub next: Option<LinkView<'a>>,
+    pub related: Vec<RelatedView<'a>>,
+    /// The front matter's `[extra]` table, as written.
+    pub extra: &'a toml::Table,
+}
+
+/// A source credit.
+#[derive(Debug, Serialize)]
+pub struct SourceView<'a> {
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+}
+
+/// Share links (plain links, no trackers).
+#[derive(Debug, Serialize)]
+pub struct ShareView {
+    pub email: String,
+    pub x: String,
+    pub facebook: String,
+    pub linkedin: String,
+}
+
+/// One related-news item.
+#[derive(Debug, Serialize)]
+pub struct RelatedView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub category: &'a str,
+    /// About 120 characters of the summary, cut at a word, with an ellipsis.
+    pub excerpt: String,
+    pub date: DateView,
+    pub image: Option<ImageView<'a>>,
+    /// True when the item only fills the list ("More in Technology"), not a real match.
+    pub fallback: bool,
+}
+
+/// Page links of a paginated list: `paginator`.
+#[derive(Debug, Serialize)]
+pub struct PaginatorView {
+    pub current: usize,
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+/// One numbered page link.
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// Builds views from the library; one per render run.
+pub struct Views<'a> {
+    pub library: &'a Library,
+    pub config: &'a Config,
+    pub tz: Tz,
+    pub base_path: String,
+}
+
+impl<'a> Views<'a> {
+    /// Site-relative path -> link path with the base path (`/news/technology/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+
+    /// Site-relative path -> absolute URL.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{path}", self.config.base_url)
+    }
+
+    pub fn date(&self, date: DateTime<Utc>) -> DateView {
+        let local = date.with_timezone(&self.tz);
+        DateView {
+            iso: local.to_rfc3339(),
+            display: local.format(&self.config.date_format).to_string(),
+        }
+    }
+
+    pub fn day(&self, date: NaiveDate) -> String {
+        date.format(&self.config.date_format).to_string()
+    }
+
+    pub fn site(&self) -> SiteView<'a> {
+        let config = self.config;
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            base_path: self.base_path.clone(),
+            language: &config.language,
+            edition_date: self
+                .library
+                .entries
+                .first()
+                .map(|e| self.date(e.article.date).display)
+                .unwrap_or_default(),
+            categories: self
+                .library
+                .categories
+                .iter()
+                .map(|c| self.group_link(c, ""))
+                .collect(),
+            generator: concat!("Broadsheet ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    /// Link to a category (`prefix` ""), tag (`tags/`) or author (`authors/`) page.
+    pub fn group_link(&self, group: &'a Group, prefix: &str) -> LinkView<'a> {
+        LinkView {
+            name: &group.name,
+            url: self.url(&format!("{prefix}{}/", group.slug)),
+        }
+    }
+
+    pub fn card(&self, id: ArticleId) -> CardView<'a> {
+        let entry: &'a Entry = self.library.get(id);
+        let a = &entry.article;
+        CardView {
+            title: &a.title,
+            url: self.url(&entry.path),
+            permalink: self.permalink(&entry.path),
+            date: self.date(a.date),
+            updated: a.updated.map(|u| self.date(u)),
+            summary: &a.summary,
+            category: self.group_link(&self.library.categories[entry.category], ""),
+            authors: entry
+                .authors
+                .iter()
+                .map(|&i| self.group_link(&self.library.authors[i], "authors/"))
+                .collect(),
+            image: self.image(entry),
+            reading_time: reading_minutes(a.word_count),
+            word_count: a.word_count,
+        }
+    }
+
+    fn image(&self, entry: &'a Entry) -> Option<ImageView<'a>> {
+        let image = entry.article.image.as_ref()?;
+        let src = image.src.as_str();
+        let url = if src.contains("://") || src.starts_with("//") {
+            src.to_string()
+        } else if let Some(site_path) = src.strip_prefix('/') {
+            self.url(site_path)
+        } else {
+            self.url(&format!("{}{src}", entry.path))
+        };
+        Some(ImageView {
+            url,
+            alt: &image.alt,
+        })
+    }
+
+    pub fn article(&self, id: ArticleId, related: &[Related]) -> ArticleView<'a> {
+        let entry = self.library.get(id);
+        let a = &entry.article;
+        let siblings = &self.library.categories[entry.category].articles;
+        let pos = siblings.iter().position(|&s| s == id).unwrap_or(0);
+        let link = |other: &ArticleId| {
+            let e = self.library.get(*other);
+            LinkView {
+                name: e.article.title.as_str(),
+                url: self.url(&e.path),
+            }
+        };
+        let card = self.card(id);
+        ArticleView {
+            share: share_links(&a.title, &card.permalink),
+            card,
+            content: &a.html,
+            tags: entry
+                .tags
+                .iter()
+                .map(|&t| self.group_link(&self.library.tags[t], "tags/"))
+                .collect(),
+            source: a.source.as_ref().map(|s| SourceView {
+                name: &s.name,
+                url: s.url.as_deref(),
+            }),
+            previous: siblings.get(pos + 1).map(link),
+            next: pos.checked_sub(1).and_then(|p| siblings.get(p)).map(link),
+            related: related.iter().map(|r| self.related(r)).collect(),
+            extra: &a.extra,
+        }
+    }
+
+    fn related(&self, item: &Related) -> RelatedView<'a> {
+        let entry = self.library.get(item.id);
+        RelatedView {
+            title: &entry.article.title,
+            url: self.url(&entry.path),
+            category: &self.library.categories[entry.category].name,
+            excerpt: excerpt(&entry.article.summary, 120),
+            date: self.date(entry.article.date),
+            image: self.image(entry),
+            fallback: item.fallback,
+        }
+    }
+
+    /// Page links for page `current` (1-based) of `total`, whose first page is at `path`.
+    pub fn paginator(&self, path: &str, current: usize, total: usize) -> PaginatorView {
+        let page_url = |n: usize| {
+            if n == 1 {
+                self.url(path)
+            } else {
+                self.url(&format!("{path}page/{n}/"))
+            }
+        };
+        PaginatorView {
+            current,
+            total,
+            previous: (current > 1).then(|| page_url(current - 1)),
+            next: (current < total).then(|| page_url(current + 1)),
+            pages: (1..=total)
+                .map(|n| PageLink {
+                    number: n,
+                    url: page_url(n),
+                    current: n == current,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn share_links(title: &str, permalink: &str) -> ShareView {
+    let t = utf8_percent_encode(title, NON_ALPHANUMERIC).to_string();
+    let u = utf8_percent_encode(permalink, NON_ALPHANUMERIC).to_string();
+    ShareView {
+        email: format!("mailto:?subject={t}&body={u}"),
+        x: format!("https://x.com/intent/post?text={t}&url={u}"),
+        facebook: format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
+        linkedin: format!("https://www.linkedin.com/sharing/share-offsite/?url={u}"),
+    }
+}
+
+/// Site-relative path of page `n` of a list whose first page is `path`.
+pub fn page_path(path: &str, n: usize) -> String {
+    if n == 1 {
+        path.to_string()
+    } else {
+        format!("{path}page/{n}/")
+    }
+}
+
+/// Number of pages for `items` items, `per_page` a page; an empty list still has one page.
+pub fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_boundaries() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(20, 20), 1);
+        assert_eq!(page_count(21, 20), 2);
+        assert_eq!(page_path("technology/", 1), "technology/");
+        assert_eq!(page_path("technology/", 3), "technology/page/3/");
+    }
+
+    #[test]
+    fn share_links_are_encoded() {
+        let s = share_links("A & B", "https://x.org/a/");
+        assert_eq!(
+            s.facebook,
+            "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fx%2Eorg%2Fa%2F"
+        );
+        assert!(s.email.starts_with("mailto:?subject=A%20%26%20B&body="));
+    }
+}
