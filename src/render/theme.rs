@@ -71,6 +71,7 @@ impl Theme {
             }
         }
         let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
             .map_err(|e| Error::Template(parse_error(&sources, &e)))?;
         Ok(Theme { tera, sources })
@@ -118,6 +119,23 @@ impl Theme {
         d.line = line;
         d
     }
+}
+
+/// Escapes text for HTML text and quoted attributes. Unlike Tera's default it leaves `/`
+/// alone, so URLs stay readable.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn error_chain(err: &tera::Error) -> String {

@@ -53,6 +53,8 @@ pub struct CardView<'a> {
     pub date: DateView,
     pub updated: Option<DateView>,
     pub summary: &'a str,
+    /// The summary cut to about 200 characters at a word, for lists.
+    pub excerpt: String,
     pub category: LinkView<'a>,
     pub authors: Vec<LinkView<'a>>,
     pub image: Option<ImageView<'a>>,
@@ -207,6 +209,7 @@ impl<'a> Views<'a> {
             date: self.date(a.date),
             updated: a.updated.map(|u| self.date(u)),
             summary: &a.summary,
+            excerpt: excerpt(&a.summary, 200),
             category: self.group_link(&self.library.categories[entry.category], ""),
             authors: entry
                 .authors
