@@ -153,6 +153,11 @@ pub fn toml_diagnostic(
         let (line, col) = line_col(text, span.start);
         diag = diag.at(line + first_line - 1, Some(col));
     }
+    diag.hint = Some(if message.contains("date") || message.contains("time") {
+        "write dates like `2026-11-24` or `2026-11-24T09:30:00Z` (month 01-12, day 01-31)".into()
+    } else {
+        "this is TOML: `key = \"text\"`, `key = 2026-11-24`, `key = [\"a\", \"b\"]`".into()
+    });
     if let Some((unknown, known)) = parse_unknown_field(&message) {
         let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
         diag.message = format!("unknown key `{unknown}`");

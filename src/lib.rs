@@ -87,11 +87,9 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         future: options.future,
         now: options.now,
     };
-    let mut library = Library::build(content.articles, &config.categories, loaded.tz, &selection)
-        .unwrap_or_else(|e| {
-            errors.extend(e);
-            Library::default()
-        });
+    let (mut library, library_errors) =
+        Library::build(content.articles, &config.categories, loaded.tz, &selection);
+    errors.extend(library_errors);
     errors.extend(library.render_markdown(&config.markdown, &config.base_path()));
     if !errors.is_empty() {
         return Err(Error::Content(errors));

@@ -103,13 +103,14 @@ pub const RESERVED_SLUGS: &[&str] = &[
 ];
 
 impl Library {
-    /// Builds the model from parsed articles (in path order), reporting every conflict.
+    /// Builds the model from parsed articles (in path order), with every conflict found; the
+    /// library stays usable for further checks when there are some.
     pub fn build(
         articles: Vec<Article>,
         categories: &[CategoryConfig],
         tz: Tz,
         selection: &Selection,
-    ) -> Result<Library, Vec<Diagnostic>> {
+    ) -> (Library, Vec<Diagnostic>) {
         let mut errors = Vec::new();
         let mut articles: Vec<Article> = articles
             .into_iter()
@@ -222,11 +223,7 @@ impl Library {
             .collect();
         errors.extend(library.check_unique_paths());
         errors.extend(library.resolve_pins());
-        if errors.is_empty() {
-            Ok(library)
-        } else {
-            Err(errors)
-        }
+        (library, errors)
     }
 
     /// Looks an article up.
@@ -280,17 +277,20 @@ impl Library {
         for e in &self.entries {
             let claims = std::iter::once(&e.path).chain(e.article.aliases.iter());
             for path in claims {
-                if let Some(first) = seen.insert(path.as_str(), &e.article.path) {
+                if let Some(other) = seen.insert(path.as_str(), &e.article.path) {
+                    let (a, b) = if other < e.article.path.as_path() {
+                        (other, e.article.path.as_path())
+                    } else {
+                        (e.article.path.as_path(), other)
+                    };
+                    let message = format!(
+                        "two articles have the URL /{path}: {} and {}",
+                        a.display(),
+                        b.display()
+                    );
                     errors.push(
-                        Diagnostic::new(
-                            &e.article.path,
-                            format!(
-                                "two articles have the URL /{path}: {} and {}",
-                                first.display(),
-                                e.article.path.display()
-                            ),
-                        )
-                        .hint("give one of them another `slug` (or alias)"),
+                        Diagnostic::new(b, message)
+                            .hint("give one of them another `slug` (or alias)"),
                     );
                 }
             }

@@ -1,0 +1,189 @@
+//! Broken sites: every problem is reported in one run with file, line and a fix, the exit
+//! code is 1, and the previous output folder is left untouched.
+
+mod common;
+
+use common::{broadsheet, stderr, write};
+
+/// Asserts that one error block names the message, the location and the help.
+fn assert_reported(err: &str, message: &str, location: &str, help: &str) {
+    let block = err
+        .split("error: ")
+        .find(|b| b.contains(message))
+        .unwrap_or_else(|| panic!("no error `{message}` in:\n{err}"));
+    assert!(
+        block.contains(&format!("--> {location}")),
+        "`{message}` should point at {location}:\n{block}"
+    );
+    assert!(
+        block.contains(help),
+        "`{message}` should say `{help}`:\n{block}"
+    );
+}
+
+#[test]
+fn every_content_error_is_reported_in_one_run() {
+    let (_dir, site) = common::site_copy("invalid/many-errors");
+    std::fs::write(
+        site.join("content/world/latin1.md"),
+        b"+++\ntitle = \"Caf\xe9\"\ndate = 2026-11-20\n+++\n",
+    )
+    .unwrap();
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_reported(
+        &err,
+        "unknown key `catgory`",
+        "content/world/typo.md:4:1",
+        "did you mean `category`?",
+    );
+    assert_reported(
+        &err,
+        "missing `date`",
+        "content/world/no-date.md:1",
+        "add the publication date",
+    );
+    assert_reported(
+        &err,
+        "invalid date",
+        "content/world/bad-date.md:3",
+        "write dates like `2026-11-24`",
+    );
+    assert_reported(
+        &err,
+        "two articles have the URL /world/same/",
+        "content/world/dup-two.md",
+        "another `slug`",
+    );
+    assert!(
+        err.contains("content/world/dup-one.md and content/world/dup-two.md"),
+        "both files are named:\n{err}"
+    );
+    assert_reported(
+        &err,
+        "the file is empty",
+        "content/world/empty.md",
+        "add front matter",
+    );
+    assert_reported(
+        &err,
+        "no front matter",
+        "content/world/no-front-matter.md:1:1",
+        "start the file with `+++`",
+    );
+    assert_reported(
+        &err,
+        "slug `../../../outside` contains a path separator",
+        "content/world/escape.md:4",
+        "one URL segment",
+    );
+    assert_reported(
+        &err,
+        "alias `/../../../etc/evil/` would leave the output folder",
+        "content/world/escape.md:5",
+        "a path inside the site",
+    );
+    assert_reported(
+        &err,
+        "related article `no-such-article` does not exist",
+        "content/world/pin.md:4",
+        "use the slug of a published article",
+    );
+    assert_reported(
+        &err,
+        "link to `nowhere.md`",
+        "content/world/pin.md:7",
+        "check the file name",
+    );
+    assert_reported(
+        &err,
+        "not valid UTF-8",
+        "content/world/latin1.md:2",
+        "save the file as UTF-8",
+    );
+    assert!(err.contains("build failed with 11 problems"), "{err}");
+    assert!(
+        !site.join("public").exists(),
+        "a failed build writes no output"
+    );
+}
+
+#[test]
+fn escaping_slugs_write_nothing_outside_the_site() {
+    let (dir, site) = common::site_copy("invalid/many-errors");
+    let before = common::read_tree(dir.path());
+    let out = broadsheet(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        common::read_tree(dir.path()),
+        before,
+        "nothing was written anywhere"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let (dir, site) = common::site_copy("basic");
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let before = common::read_tree(&site.join("public"));
+    write(
+        &site.join("content/world/broken.md"),
+        "+++\ntitle = \"Broken\"\n+++\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(common::read_tree(&site.join("public")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders are removed: {leftovers:?}"
+    );
+    drop(dir);
+}
+
+#[test]
+fn a_template_error_names_template_line_and_page() {
+    let (_dir, site) = common::site_copy("basic");
+    write(&site.join("templates/article.html"), "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ article.title }}</h1>\n<p>{{ article.no_such_field }}</p>\n{% endblock content %}\n");
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--> templates/article.html:4"), "{err}");
+    assert!(err.contains("no_such_field"), "{err}");
+    assert!(
+        err.contains("while rendering /world/") || err.contains("while rendering /tech/"),
+        "names the page:\n{err}"
+    );
+}
+
+#[test]
+fn a_template_syntax_error_names_the_line() {
+    let (_dir, site) = common::site_copy("basic");
+    write(&site.join("templates/article.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ article.title \n{% endblock content %}\n");
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert!(err.contains("--> templates/article.html:4"), "{err}");
+    assert!(err.contains("Failed to parse 'article.html'"), "{err}");
+}
+
+#[test]
+fn config_errors_suggest_the_right_key() {
+    let (_dir, site) = common::site_copy("basic");
+    write(
+        &site.join("config.toml"),
+        "title = \"x\"\ntimezon = \"UTC\"\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_reported(
+        &err,
+        "unknown key `timezon`",
+        "config.toml:2:1",
+        "did you mean `timezone`?",
+    );
+}
