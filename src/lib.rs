@@ -61,6 +61,8 @@ pub struct Report {
     pub config_found: bool,
     /// Where the site was written.
     pub output: PathBuf,
+    /// Problems that did not stop the build (broken links between articles).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Builds the site: every stage in order; the output folder changes only on success.
@@ -90,7 +92,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let (mut library, library_errors) =
         Library::build(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
-    errors.extend(library.render_markdown(&config.markdown, &config.base_path()));
+    let warnings = library.render_markdown(&config.markdown, &config.base_path());
     if !errors.is_empty() {
         return Err(Error::Content(errors));
     }
@@ -124,6 +126,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         elapsed: started.elapsed(),
         config_found: loaded.found,
         output,
+        warnings,
     })
 }
 

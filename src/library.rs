@@ -232,7 +232,8 @@ impl Library {
     }
 
     /// Renders every body to HTML in parallel, fills summaries and word counts, and drops the
-    /// Markdown. Links to other articles' `.md` files become their URLs.
+    /// Markdown. Links to other articles' `.md` files become their URLs; the returned warnings
+    /// name links to `.md` files that are not published articles.
     pub fn render_markdown(&mut self, config: &MarkdownConfig, base_path: &str) -> Vec<Diagnostic> {
         let by_file: HashMap<PathBuf, String> = self
             .entries
@@ -255,9 +256,9 @@ impl Library {
                 };
                 let (path, body_line) = (article.path.clone(), article.body_line);
                 rendered.broken_links.into_iter().map(move |(target, line)| {
-                    Diagnostic::new(&path, format!("link to `{target}`, which is not a published article"))
+                    Diagnostic::new(&path, format!("broken link: `{target}` is not a published article"))
                         .at(body_line + line - 1, None)
-                        .hint("check the file name; links to articles are relative to this file's folder")
+                        .hint("check the file name; links are relative to this file's folder, or to content/ with `@/`")
                 })
             })
             .collect()
@@ -387,7 +388,11 @@ impl LinkResolver for ArticleLinks<'_> {
         if !file.ends_with(".md") {
             return Resolution::Keep;
         }
-        let mut path = self.folder.to_path_buf();
+        // `@/x.md` is relative to content/ (as in Zola); anything else to this file's folder.
+        let (mut path, file) = match file.strip_prefix("@/") {
+            Some(rest) => (PathBuf::from("content"), rest),
+            None => (self.folder.to_path_buf(), file),
+        };
         for part in file.split('/') {
             match part {
                 "." | "" => {}
@@ -396,6 +401,11 @@ impl LinkResolver for ArticleLinks<'_> {
                 }
                 p => path.push(p),
             }
+        }
+        // A page-bundle link (`story/index.md`) also finds `story.md`.
+        if !self.by_file.contains_key(&path) && path.ends_with("index.md") {
+            path.pop();
+            path.set_extension("md");
         }
         match (self.by_file.get(&path), anchor) {
             (Some(url), Some(a)) => Resolution::Replace(format!("{url}#{a}")),

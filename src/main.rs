@@ -51,6 +51,9 @@ impl BuildArgs {
             now: chrono::Utc::now(),
         };
         let report = build(&options)?;
+        for warning in &report.warnings {
+            eprintln!("warning: {warning}\n");
+        }
         if !report.config_found {
             println!(
                 "note: no config.toml in {}, using the defaults",

@@ -214,7 +214,11 @@ pub fn plain_text(events: &[Event]) -> String {
 
 /// Renders inline Markdown (a front matter summary) to plain text.
 pub fn inline_plain_text(text: &str, config: &MarkdownConfig) -> String {
-    let events: Vec<Event> = Parser::new_ext(text, options(config)).collect();
+    // A reference link whose definition is in the body (`[Rust][rust-release]`) keeps its text.
+    let mut keep_text = |_: pulldown_cmark::BrokenLink| Some((CowStr::from(""), CowStr::from("")));
+    let events: Vec<Event> =
+        Parser::new_with_broken_link_callback(text, options(config), Some(&mut keep_text))
+            .collect();
     plain_text(&events)
 }
 
@@ -275,6 +279,15 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"the-vote\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"the-vote-2\">"));
         assert!(r.html.contains("<h2 id=\"mine\">"));
+    }
+
+    #[test]
+    fn front_matter_summaries_become_plain_text() {
+        let config = MarkdownConfig::default();
+        assert_eq!(
+            inline_plain_text("The [Rust][rel] *team* -- again", &config),
+            "The Rust team – again"
+        );
     }
 
     #[test]
