@@ -414,3 +414,144 @@ impl LinkResolver for ArticleLinks<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::ParseContext;
+    use chrono::TimeZone;
+
+    fn article(path: &str, front_matter: &str) -> Article {
+        let ctx = ParseContext {
+            tz: Tz::UTC,
+            default_author: "Desk",
+        };
+        Article::parse(
+            Path::new(path),
+            &format!("+++\n{front_matter}\n+++\nBody.\n"),
+            &ctx,
+        )
+        .unwrap()
+    }
+
+    fn selection() -> Selection {
+        Selection {
+            drafts: false,
+            future: false,
+            now: Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn permalinks_come_from_category_and_slug() {
+        let articles = vec![
+            article("content/world/a.md", "title = \"A\"\ndate = 2026-11-01"),
+            article(
+                "content/world/b.md",
+                "title = \"B\"\ndate = 2026-11-02\ncategory = \"Big Tech\"\nslug = \"Custom Slug\"",
+            ),
+        ];
+        let (lib, errors) = Library::build(articles, &[], Tz::UTC, &selection());
+        assert!(errors.is_empty(), "{errors:?}");
+        let paths: Vec<&str> = lib.entries.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec!["big-tech/custom-slug/", "world/a/"],
+            "newest first"
+        );
+    }
+
+    #[test]
+    fn configured_categories_lead_the_navigation() {
+        let articles = vec![
+            article("content/alpha/a.md", "title = \"A\"\ndate = 2026-11-01"),
+            article("content/zulu/z.md", "title = \"Z\"\ndate = 2026-11-01"),
+            article("content/mike/m.md", "title = \"M\"\ndate = 2026-11-01"),
+        ];
+        let configured = vec![CategoryConfig {
+            name: "Zulu".into(),
+            description: "Last letter".into(),
+        }];
+        let (lib, _) = Library::build(articles, &configured, Tz::UTC, &selection());
+        let names: Vec<&str> = lib.categories.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, vec!["Zulu", "alpha", "mike"]);
+        assert_eq!(lib.categories[0].description, "Last letter");
+        assert_eq!(
+            lib.entries
+                .iter()
+                .find(|e| e.path == "zulu/z/")
+                .unwrap()
+                .category,
+            0
+        );
+    }
+
+    #[test]
+    fn drafts_and_future_articles_are_left_out() {
+        let articles = vec![
+            article(
+                "content/w/a.md",
+                "title = \"A\"\ndate = 2026-11-01\ndraft = true",
+            ),
+            article("content/w/b.md", "title = \"B\"\ndate = 2099-01-01"),
+            article("content/w/c.md", "title = \"C\"\ndate = 2026-11-01"),
+        ];
+        let (lib, _) = Library::build(articles.clone(), &[], Tz::UTC, &selection());
+        assert_eq!(lib.entries.len(), 1);
+        let everything = Selection {
+            drafts: true,
+            future: true,
+            ..selection()
+        };
+        assert_eq!(
+            Library::build(articles, &[], Tz::UTC, &everything)
+                .0
+                .entries
+                .len(),
+            3
+        );
+    }
+
+    #[test]
+    fn days_follow_the_site_time_zone() {
+        let articles = vec![article(
+            "content/w/a.md",
+            "title = \"A\"\ndate = 2026-11-01T23:30:00Z",
+        )];
+        let (lib, _) = Library::build(articles, &[], chrono_tz::Europe::Berlin, &selection());
+        assert_eq!(
+            lib.days[0].date,
+            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
+        );
+    }
+
+    #[test]
+    fn duplicate_urls_and_unknown_pins_are_errors() {
+        let articles = vec![
+            article(
+                "content/w/a.md",
+                "title = \"A\"\ndate = 2026-11-01\nslug = \"same\"",
+            ),
+            article(
+                "content/w/b.md",
+                "title = \"B\"\ndate = 2026-11-02\nslug = \"same\"\nrelated = [\"nope\"]",
+            ),
+        ];
+        let (_, errors) = Library::build(articles, &[], Tz::UTC, &selection());
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0]
+            .message
+            .contains("content/w/a.md and content/w/b.md"));
+        assert_eq!(errors[1].line, Some(5));
+    }
+
+    #[test]
+    fn reserved_category_slugs_are_refused() {
+        let articles = vec![article(
+            "content/tags/a.md",
+            "title = \"A\"\ndate = 2026-11-01",
+        )];
+        let (_, errors) = Library::build(articles, &[], Tz::UTC, &selection());
+        assert!(errors[0].message.contains("/tags/"), "{errors:?}");
+    }
+}
