@@ -34,6 +34,8 @@ pub struct Config {
     pub categories: Vec<CategoryConfig>,
     /// Markdown options.
     pub markdown: MarkdownConfig,
+    /// Related-news engine settings.
+    pub related: RelatedConfig,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             date_format: "%B %-d, %Y".into(),
             categories: Vec::new(),
             markdown: MarkdownConfig::default(),
+            related: RelatedConfig::default(),
         }
     }
 }
@@ -91,6 +94,53 @@ impl Default for MarkdownConfig {
             strikethrough: true,
             task_lists: true,
             heading_ids: true,
+        }
+    }
+}
+
+/// The `[related]` table: how related news is scored.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelatedConfig {
+    /// Related articles listed per article.
+    pub count: usize,
+    /// Weight of text similarity (cosine of BM25 term vectors over headline, standfirst and
+    /// body, 0..1).
+    pub text_weight: f64,
+    /// Weight of shared tags, each weighted by rarity (cosine, 0..1).
+    pub tag_weight: f64,
+    /// Boost for being in the same category: the text and tag evidence is multiplied by
+    /// `1 + category_weight + date_weight × proximity`.
+    pub category_weight: f64,
+    /// Boost for date proximity (1 for the same moment, halving every `half_life_days`).
+    pub date_weight: f64,
+    /// Candidates scoring below this are not listed; the list is filled with the newest
+    /// articles of the category instead (marked `fallback`).
+    pub min_score: f64,
+    /// Days after which date proximity counts half.
+    pub half_life_days: f64,
+    /// Whether articles published after this one may be listed.
+    pub include_newer: bool,
+    /// Whether only articles of the same category may be listed.
+    pub same_category_only: bool,
+    /// Reduce words to their stems (Snowball, for the site's `language`) so `invest`,
+    /// `investing` and `invested` match.
+    pub stemming: bool,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        RelatedConfig {
+            count: 5,
+            text_weight: 1.0,
+            tag_weight: 0.5,
+            category_weight: 0.1,
+            date_weight: 0.3,
+            min_score: 0.15,
+            half_life_days: 7.0,
+            include_newer: true,
+            same_category_only: false,
+            stemming: true,
         }
     }
 }
@@ -144,6 +194,12 @@ impl Config {
             return Err(
                 Diagnostic::new(path, "`articles_per_page` must be at least 1")
                     .hint("remove the key to use the default of 20"),
+            );
+        }
+        if config.related.half_life_days <= 0.0 {
+            return Err(
+                Diagnostic::new(path, "`related.half_life_days` must be more than 0")
+                    .hint("remove the key to use the default of 7 days"),
             );
         }
         config.time_zone()?;

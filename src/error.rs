@@ -81,6 +81,9 @@ pub enum Error {
     /// A template failed to parse or render.
     #[error("{0}")]
     Template(Diagnostic),
+    /// The command line names something that does not exist.
+    #[error("{0}")]
+    Usage(String),
     /// The output folder cannot be used or written.
     #[error("{0}")]
     Output(String),

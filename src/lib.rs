@@ -26,9 +26,6 @@ use library::{Library, Selection};
 use output::Staging;
 use render::{Page, Renderer, Theme, BUILTIN_ASSETS};
 
-/// How many related articles each article page lists.
-pub const RELATED_COUNT: usize = 5;
-
 /// What to build and where.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -63,11 +60,34 @@ pub struct Report {
     pub output: PathBuf,
     /// Problems that did not stop the build (broken links between articles).
     pub warnings: Vec<Diagnostic>,
+    /// Wall time of each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Builds the site: every stage in order; the output folder changes only on success.
-pub fn build(options: &BuildOptions) -> Result<Report, Error> {
-    let started = Instant::now();
+/// A site read and checked: config, the library with rendered bodies, and its assets.
+#[derive(Debug)]
+pub struct Site {
+    /// Settings, with `--base-url` applied.
+    pub config: Config,
+    /// The site's time zone.
+    pub tz: chrono_tz::Tz,
+    /// Whether config.toml was found.
+    pub config_found: bool,
+    /// Every published article, rendered.
+    pub library: Library,
+    /// Non-Markdown files under content/, relative to the site folder.
+    pub assets: Vec<PathBuf>,
+    /// Problems that do not stop a build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Runs the stages up to the library: config, content, library, Markdown. Every content
+/// error is collected before failing.
+pub fn load(options: &BuildOptions) -> Result<Site, Error> {
+    load_timed(options, &mut Stopwatch::new())
+}
+
+fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Error> {
     let site = &options.source;
     let mut loaded = Config::load(site)?;
     if let Some(url) = &options.base_url {
@@ -77,12 +97,13 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
             format!("{url}/")
         };
     }
-    let config = &loaded.config;
+    let config = loaded.config;
     let ctx = ParseContext {
         tz: loaded.tz,
         default_author: &config.default_author,
     };
     let content = content::load(site, &ctx);
+    clock.lap("load and parse");
     let mut errors = content.errors;
     let selection = Selection {
         drafts: options.drafts,
@@ -92,20 +113,46 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let (mut library, library_errors) =
         Library::build(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
+    clock.lap("library");
     let warnings = library.render_markdown(&config.markdown, &config.base_path());
+    clock.lap("markdown");
     if !errors.is_empty() {
         return Err(Error::Content(errors));
     }
-    let related = related::compute(&library, RELATED_COUNT);
+    Ok(Site {
+        config,
+        tz: loaded.tz,
+        config_found: loaded.found,
+        library,
+        assets: content.assets,
+        warnings,
+    })
+}
+
+/// Builds the site: every stage in order; the output folder changes only on success.
+pub fn build(options: &BuildOptions) -> Result<Report, Error> {
+    let started = Instant::now();
+    let mut clock = Stopwatch::new();
+    let Site {
+        config,
+        tz,
+        config_found,
+        library,
+        assets,
+        warnings,
+    } = load_timed(options, &mut clock)?;
+    let site = &options.source;
+    let config = &config;
+    let related = related::compute(&library, &config.related, &config.language);
+    clock.lap("related");
     let theme = Theme::load(site)?;
-    let renderer = Renderer::new(&library, &related, config, &theme, loaded.tz);
+    let renderer = Renderer::new(&library, &related, config, &theme, tz);
     let output = options
         .output
         .clone()
         .unwrap_or_else(|| site.join("public"));
     let staging = Staging::create(site, &output)?;
-    let copied =
-        copy_static(site, &staging)? + copy_assets(site, &library, &content.assets, &staging)?;
+    let copied = copy_static(site, &staging)? + copy_assets(site, &library, &assets, &staging)?;
     let pages: Vec<Page> = renderer
         .pages()
         .into_iter()
@@ -115,7 +162,9 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         let file = renderer.render(page).map_err(Error::Template)?;
         staging.write(&file)
     })?;
+    clock.lap("render and write");
     staging.commit()?;
+    clock.lap("swap in");
     Ok(Report {
         articles: library.entries.len(),
         pages: pages
@@ -124,10 +173,32 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
             .count(),
         files: pages.len() + copied,
         elapsed: started.elapsed(),
-        config_found: loaded.found,
+        config_found,
         output,
         warnings,
+        timings: clock.laps,
     })
+}
+
+/// Wall time of each stage, in order.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Copies `static/` as-is; returns the number of files.

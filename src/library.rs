@@ -264,6 +264,39 @@ impl Library {
             .collect()
     }
 
+    /// Finds an article by its file (`content/tech/a.md`), its `category/slug`, or its slug.
+    pub fn find(&self, key: &str) -> Result<ArticleId, String> {
+        let key = key.trim_start_matches("./").trim_matches('/');
+        let by = |test: &dyn Fn(&Entry) -> bool| -> Vec<ArticleId> {
+            (0..self.entries.len())
+                .filter(|&i| test(&self.entries[i]))
+                .map(|i| ArticleId(i as u32))
+                .collect()
+        };
+        let file = Path::new(key);
+        for found in [
+            by(&|e| {
+                e.article.path == file || e.article.path.ends_with(file) && key.ends_with(".md")
+            }),
+            by(&|e| e.path.trim_end_matches('/') == key),
+            by(&|e| e.article.slug == key),
+        ] {
+            match found.as_slice() {
+                [one] => return Ok(*one),
+                [] => continue,
+                many => {
+                    let names: Vec<String> =
+                        many.iter().map(|id| self.get(*id).path.clone()).collect();
+                    return Err(format!(
+                        "`{key}` matches several articles: {}; write it as category/slug",
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+        Err(format!("no published article matches `{key}`; give its file (content/...md), category/slug or slug"))
+    }
+
     fn reindex_categories(&mut self) {
         for (i, c) in self.categories.iter().enumerate() {
             for id in &c.articles {

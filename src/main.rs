@@ -22,6 +22,43 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder.
     Build(BuildArgs),
+    /// Show an article's related news with each signal's contribution.
+    Related(RelatedArgs),
+}
+
+#[derive(Args)]
+struct RelatedArgs {
+    /// The article: its file (content/technology/a.md), category/slug, or slug.
+    article: String,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    future: bool,
+}
+
+impl RelatedArgs {
+    fn run(self, source: PathBuf) -> Result<(), Error> {
+        let options = BuildOptions {
+            source,
+            output: None,
+            drafts: self.drafts,
+            future: self.future,
+            base_url: None,
+            now: chrono::Utc::now(),
+        };
+        let site = broadsheet::load(&options)?;
+        let id = site.library.find(&self.article).map_err(Error::Usage)?;
+        let text = broadsheet::related::explain(
+            &site.library,
+            &site.config.related,
+            &site.config.language,
+            id,
+        );
+        print!("{text}");
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -38,6 +75,9 @@ struct BuildArgs {
     /// Replace config.toml's base_url for this build.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Print the wall time of each build stage.
+    #[arg(long)]
+    timings: bool,
 }
 
 impl BuildArgs {
@@ -53,6 +93,11 @@ impl BuildArgs {
         let report = build(&options)?;
         for warning in &report.warnings {
             eprintln!("warning: {warning}\n");
+        }
+        if self.timings {
+            for (stage, time) in &report.timings {
+                println!("{:>18}: {:8.1} ms", stage, time.as_secs_f64() * 1000.0);
+            }
         }
         if !report.config_found {
             println!(
@@ -76,12 +121,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => args.run(cli.source),
+        Command::Related(args) => args.run(cli.source),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             report_error(&err);
-            ExitCode::from(1)
+            ExitCode::from(if matches!(err, Error::Usage(_)) { 2 } else { 1 })
         }
     }
 }

@@ -1,0 +1,202 @@
+//! Stage 4 (related): the scoring index: BM25 term signatures and idf-weighted tags in
+//! inverted lists, so each article meets only the articles it shares a distinctive word or
+//! tag with. Memory grows with the number of articles, never with its square.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::text::{html_text, term_id, Analyzer, SUMMARY_BOOST, TITLE_BOOST};
+use crate::config::RelatedConfig;
+use crate::library::Library;
+
+/// Terms kept per article: its most distinctive ones.
+pub const SIGNATURE_TERMS: usize = 32;
+/// BM25 parameters (the usual ones).
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// One signal's contribution to a match, before weights.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Signals {
+    /// Cosine of the BM25 term signatures, 0..1.
+    pub text: f32,
+    /// Cosine of the idf-weighted tag vectors, 0..1.
+    pub tags: f32,
+    /// 1 when both articles are in the same category.
+    pub category: f32,
+    /// 0.5 ^ (days apart / half-life), 0..1.
+    pub date: f32,
+}
+
+impl Signals {
+    /// The weighted total: the content evidence (text and tags) scaled up by category and
+    /// date, so that neither a shared category nor a close date alone makes a match.
+    pub fn score(&self, c: &RelatedConfig) -> f32 {
+        let evidence = c.text_weight as f32 * self.text + c.tag_weight as f32 * self.tags;
+        evidence
+            * (1.0 + c.category_weight as f32 * self.category + c.date_weight as f32 * self.date)
+    }
+}
+
+/// Weighted sparse vector: (feature index, weight), L2-normalised.
+pub type Vector = Vec<(u32, f32)>;
+
+/// Per feature, the articles (by index) that have it, with their weights.
+pub type Postings = Vec<Vec<(u32, f32)>>;
+
+/// Inverted lists for text and tags over the whole library.
+pub struct Index {
+    /// Per article, its signature (term index, weight).
+    pub signatures: Vec<Vector>,
+    /// Per term index, the articles (and weights) whose signature has it.
+    pub text_postings: Postings,
+    /// Per article, its tag vector (tag index, weight).
+    pub tag_vectors: Vec<Vector>,
+    /// Per tag index, the articles (and weights) carrying it; very common tags have none.
+    pub tag_postings: Postings,
+    /// Term index -> term id, to explain matches.
+    pub term_ids: Vec<u64>,
+}
+
+/// Largest document frequency a term or tag may have to link articles: 5% of the library,
+/// at least 10 articles. Words this common say little about a story and cost the most.
+pub fn frequency_cap(articles: usize) -> usize {
+    (articles / 4).max(10)
+}
+
+impl Index {
+    /// Builds the index; `analyzer` decides what a term is.
+    pub fn build(library: &Library, analyzer: &Analyzer) -> Index {
+        let bags: Vec<Vec<(u64, f32)>> = library
+            .entries
+            .par_iter()
+            .map(|e| bag(analyzer, e))
+            .collect();
+        let n = bags.len();
+        let mut df: HashMap<u64, u32> = HashMap::new();
+        for bag in &bags {
+            for (term, _) in bag {
+                *df.entry(*term).or_default() += 1;
+            }
+        }
+        let cap = frequency_cap(n) as u32;
+        let avg_len = bags
+            .iter()
+            .map(|b| b.iter().map(|(_, tf)| tf).sum::<f32>())
+            .sum::<f32>()
+            / n.max(1) as f32;
+        let raw: Vec<Vec<(u64, f32)>> = bags
+            .into_par_iter()
+            .map(|bag| signature(bag, &df, cap, n, avg_len))
+            .collect();
+        let (signatures, text_postings, term_ids) = invert(raw);
+        let (tag_vectors, tag_postings) = tag_index(library, cap as usize);
+        Index {
+            signatures,
+            text_postings,
+            tag_vectors,
+            tag_postings,
+            term_ids,
+        }
+    }
+}
+
+/// Term frequencies of one article, the headline and standfirst boosted, sorted by term id.
+fn bag(analyzer: &Analyzer, entry: &crate::library::Entry) -> Vec<(u64, f32)> {
+    let mut tf: HashMap<u64, f32> = HashMap::new();
+    let a = &entry.article;
+    let mut add = |text: &str, weight: f32| {
+        analyzer.terms(text, |t| *tf.entry(term_id(t)).or_default() += weight)
+    };
+    add(&a.title, TITLE_BOOST);
+    add(&a.summary, SUMMARY_BOOST);
+    add(&html_text(&a.html), 1.0);
+    let mut bag: Vec<(u64, f32)> = tf.into_iter().collect();
+    bag.sort_unstable_by_key(|(t, _)| *t);
+    bag
+}
+
+/// The article's most distinctive terms by BM25 weight, L2-normalised.
+fn signature(
+    bag: Vec<(u64, f32)>,
+    df: &HashMap<u64, u32>,
+    cap: u32,
+    n: usize,
+    avg_len: f32,
+) -> Vec<(u64, f32)> {
+    let len: f32 = bag.iter().map(|(_, tf)| tf).sum();
+    let norm = K1 * (1.0 - B + B * len / avg_len.max(1.0));
+    let mut weighted: Vec<(u64, f32)> = bag
+        .into_iter()
+        .filter_map(|(term, tf)| {
+            let d = df[&term];
+            // A term no other article has cannot link two articles.
+            (d >= 2 && d <= cap).then(|| {
+                let idf = (1.0 + (n as f32 - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
+                (term, idf * tf * (K1 + 1.0) / (tf + norm))
+            })
+        })
+        .collect();
+    weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    weighted.truncate(SIGNATURE_TERMS);
+    normalise(&mut weighted);
+    weighted.sort_unstable_by_key(|(t, _)| *t);
+    weighted
+}
+
+fn normalise<K>(vector: &mut [(K, f32)]) {
+    let norm = vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        vector.iter_mut().for_each(|(_, w)| *w /= norm);
+    }
+}
+
+/// Dense term indexes (in first-seen order, so deterministic) and posting lists.
+fn invert(raw: Vec<Vec<(u64, f32)>>) -> (Vec<Vector>, Postings, Vec<u64>) {
+    let mut index_of: HashMap<u64, u32> = HashMap::new();
+    let mut term_ids = Vec::new();
+    let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
+    let mut signatures = Vec::with_capacity(raw.len());
+    for (doc, sig) in raw.into_iter().enumerate() {
+        let vector: Vector = sig
+            .into_iter()
+            .map(|(term, w)| {
+                let i = *index_of.entry(term).or_insert_with(|| {
+                    term_ids.push(term);
+                    postings.push(Vec::new());
+                    (term_ids.len() - 1) as u32
+                });
+                postings[i as usize].push((doc as u32, w));
+                (i, w)
+            })
+            .collect();
+        signatures.push(vector);
+    }
+    (signatures, postings, term_ids)
+}
+
+/// Tag vectors weighted by rarity, ln(N / df): a tag on half the site weighs ln 2, a tag on
+/// three articles of ten thousand weighs 8.
+fn tag_index(library: &Library, cap: usize) -> (Vec<Vector>, Postings) {
+    let n = library.entries.len().max(1) as f32;
+    let idf: Vec<f32> = library
+        .tags
+        .iter()
+        .map(|t| (n / t.articles.len().max(1) as f32).ln().max(0.01))
+        .collect();
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); library.tags.len()];
+    let mut vectors = Vec::with_capacity(library.entries.len());
+    for (doc, entry) in library.entries.iter().enumerate() {
+        let mut v: Vector = entry.tags.iter().map(|&t| (t as u32, idf[t])).collect();
+        normalise(&mut v);
+        v.sort_unstable_by_key(|(t, _)| *t);
+        for &(t, w) in &v {
+            if library.tags[t as usize].articles.len() <= cap {
+                postings[t as usize].push((doc as u32, w));
+            }
+        }
+        vectors.push(v);
+    }
+    (vectors, postings)
+}

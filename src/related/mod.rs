@@ -1,0 +1,238 @@
+//! Stage 4 (related): every article's related-news list, computed once per build from the
+//! text, tags, category and dates of the library. A pure function of the library.
+
+mod explain;
+mod index;
+mod text;
+
+pub use explain::explain;
+pub use index::{frequency_cap, Signals, SIGNATURE_TERMS};
+pub use text::Analyzer;
+
+use std::cmp::Ordering;
+
+use rayon::prelude::*;
+
+use crate::config::RelatedConfig;
+use crate::library::{ArticleId, Library};
+use index::Index;
+
+/// One item of an article's related-news list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Related {
+    /// The related article.
+    pub id: ArticleId,
+    /// True when the item only fills the list (newest in the category), not a real match.
+    pub fallback: bool,
+}
+
+/// A scored candidate with each signal's part.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match {
+    /// The candidate article.
+    pub id: ArticleId,
+    /// The signals before weighting.
+    pub signals: Signals,
+    /// The weighted total.
+    pub score: f32,
+}
+
+/// The related-news engine over one library.
+pub struct Engine<'a> {
+    library: &'a Library,
+    config: &'a RelatedConfig,
+    index: Index,
+    analyzer: Analyzer,
+}
+
+/// Per-thread accumulators, reused from article to article.
+struct Scratch {
+    text: Vec<f32>,
+    tags: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl<'a> Engine<'a> {
+    /// Indexes the library. `language` picks stop words and the stemmer.
+    pub fn new(library: &'a Library, config: &'a RelatedConfig, language: &str) -> Engine<'a> {
+        let analyzer = Analyzer::new(language, config.stemming);
+        let index = Index::build(library, &analyzer);
+        Engine {
+            library,
+            config,
+            index,
+            analyzer,
+        }
+    }
+
+    /// Related lists for every article, in article order.
+    pub fn all(&self) -> Vec<Vec<Related>> {
+        let n = self.library.entries.len();
+        (0..n)
+            .into_par_iter()
+            .map_init(
+                || Scratch {
+                    text: vec![0.0; n],
+                    tags: vec![0.0; n],
+                    touched: Vec::new(),
+                },
+                |scratch, i| self.list(ArticleId(i as u32), scratch),
+            )
+            .collect()
+    }
+
+    /// The best matches of one article above `min_score`, best first, at most `count`.
+    pub fn matches(&self, id: ArticleId) -> Vec<Match> {
+        let n = self.library.entries.len();
+        let mut scratch = Scratch {
+            text: vec![0.0; n],
+            tags: vec![0.0; n],
+            touched: Vec::new(),
+        };
+        self.top_matches(id, &mut scratch)
+    }
+
+    /// Words whose index terms both articles' signatures share, strongest first, with the
+    /// product of their weights (the word as first written in `a`).
+    pub fn shared_terms(&self, a: ArticleId, b: ArticleId) -> Vec<(String, f32)> {
+        let (sa, sb) = (
+            &self.index.signatures[a.index()],
+            &self.index.signatures[b.index()],
+        );
+        let entry = self.library.get(a);
+        let mut words: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
+        let text = format!(
+            "{} {} {}",
+            entry.article.title,
+            entry.article.summary,
+            text::html_text(&entry.article.html)
+        );
+        self.analyzer.terms_with_words(&text, |term, word| {
+            words
+                .entry(text::term_id(term))
+                .or_insert_with(|| word.to_string());
+        });
+        let mut shared: Vec<(String, f32)> = sa
+            .iter()
+            .filter_map(|&(t, wa)| {
+                let wb = sb.iter().find(|(u, _)| *u == t)?.1;
+                let word = words.get(&self.index.term_ids[t as usize])?;
+                Some((word.clone(), wa * wb))
+            })
+            .collect();
+        shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        shared
+    }
+
+    fn list(&self, id: ArticleId, scratch: &mut Scratch) -> Vec<Related> {
+        let count = self.config.count;
+        let entry = self.library.get(id);
+        let mut list: Vec<Related> = Vec::with_capacity(count);
+        let push = |list: &mut Vec<Related>, other: ArticleId, fallback: bool| {
+            if other != id && list.len() < count && !list.iter().any(|r| r.id == other) {
+                list.push(Related {
+                    id: other,
+                    fallback,
+                });
+            }
+        };
+        for &pin in &entry.pins {
+            push(&mut list, pin, false);
+        }
+        for m in self.top_matches(id, scratch) {
+            push(&mut list, m.id, false);
+        }
+        for &other in &self.library.categories[entry.category].articles {
+            if list.len() >= count {
+                break;
+            }
+            push(&mut list, other, true);
+        }
+        list
+    }
+
+    fn top_matches(&self, id: ArticleId, scratch: &mut Scratch) -> Vec<Match> {
+        let d = id.index();
+        for &(t, w) in &self.index.signatures[d] {
+            for &(doc, v) in &self.index.text_postings[t as usize] {
+                if scratch.text[doc as usize] == 0.0 && scratch.tags[doc as usize] == 0.0 {
+                    scratch.touched.push(doc);
+                }
+                scratch.text[doc as usize] += w * v;
+            }
+        }
+        for &(t, w) in &self.index.tag_vectors[d] {
+            for &(doc, v) in &self.index.tag_postings[t as usize] {
+                if scratch.text[doc as usize] == 0.0 && scratch.tags[doc as usize] == 0.0 {
+                    scratch.touched.push(doc);
+                }
+                scratch.tags[doc as usize] += w * v;
+            }
+        }
+        let mut found: Vec<Match> = Vec::new();
+        for &doc in &scratch.touched {
+            let signals = Signals {
+                text: scratch.text[doc as usize],
+                tags: scratch.tags[doc as usize],
+                ..Signals::default()
+            };
+            scratch.text[doc as usize] = 0.0;
+            scratch.tags[doc as usize] = 0.0;
+            if let Some(m) = self.score(id, ArticleId(doc), signals) {
+                found.push(m);
+            }
+        }
+        scratch.touched.clear();
+        let count = self.config.count;
+        if found.len() > count {
+            found.select_nth_unstable_by(count - 1, |a, b| self.rank(a, b));
+            found.truncate(count);
+        }
+        found.sort_by(|a, b| self.rank(a, b));
+        found
+    }
+
+    /// Adds category and date to a candidate's text and tag signals; `None` if it is filtered.
+    fn score(&self, me: ArticleId, other: ArticleId, mut signals: Signals) -> Option<Match> {
+        if me == other {
+            return None;
+        }
+        let (a, b) = (self.library.get(me), self.library.get(other));
+        let c = self.config;
+        if (!c.include_newer && b.article.date > a.article.date)
+            || (c.same_category_only && a.category != b.category)
+        {
+            return None;
+        }
+        signals.category = if a.category == b.category { 1.0 } else { 0.0 };
+        let days = (a.article.date - b.article.date)
+            .num_seconds()
+            .unsigned_abs() as f32
+            / 86_400.0;
+        signals.date = 0.5f32.powf(days / c.half_life_days.max(0.001) as f32);
+        let score = signals.score(c);
+        (score >= c.min_score as f32).then_some(Match {
+            id: other,
+            signals,
+            score,
+        })
+    }
+
+    /// Best first; ties by newer date, then by URL.
+    fn rank(&self, a: &Match, b: &Match) -> Ordering {
+        let (ea, eb) = (self.library.get(a.id), self.library.get(b.id));
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| eb.article.date.cmp(&ea.article.date))
+            .then_with(|| ea.path.cmp(&eb.path))
+    }
+}
+
+/// Every article's related list: pinned articles first, then the best matches, then the
+/// newest articles of its category as fallback, `config.count` in all.
+pub fn compute(library: &Library, config: &RelatedConfig, language: &str) -> Vec<Vec<Related>> {
+    Engine::new(library, config, language).all()
+}
+
+#[cfg(test)]
+mod tests;

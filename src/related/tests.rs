@@ -1,0 +1,257 @@
+//! Unit tests of the related-news engine on small hand-made libraries.
+
+use std::path::Path;
+
+use chrono::{TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::*;
+use crate::config::{MarkdownConfig, RelatedConfig};
+use crate::content::{Article, ParseContext};
+use crate::library::Selection;
+
+/// (file, front matter lines, body) -> a rendered library.
+fn library(articles: &[(&str, &str, &str)]) -> Library {
+    let ctx = ParseContext {
+        tz: Tz::UTC,
+        default_author: "Desk",
+    };
+    let parsed: Vec<Article> = articles
+        .iter()
+        .map(|(path, fm, body)| {
+            Article::parse(Path::new(path), &format!("+++\n{fm}\n+++\n{body}\n"), &ctx).unwrap()
+        })
+        .collect();
+    let selection = Selection {
+        drafts: false,
+        future: false,
+        now: Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
+    };
+    let (mut lib, errors) = Library::build(parsed, &[], Tz::UTC, &selection);
+    assert!(errors.is_empty(), "{errors:?}");
+    lib.render_markdown(&MarkdownConfig::default(), "/");
+    lib
+}
+
+fn id_of(lib: &Library, path: &str) -> ArticleId {
+    ArticleId(lib.entries.iter().position(|e| e.path == path).unwrap() as u32)
+}
+
+fn paths(lib: &Library, list: &[Related]) -> Vec<String> {
+    list.iter().map(|r| lib.get(r.id).path.clone()).collect()
+}
+
+/// Twelve filler articles so that document frequencies mean something.
+fn filler() -> Vec<(String, String, String)> {
+    let topics = [
+        "harbour ferry timetable",
+        "library opening hours",
+        "school lunch menu",
+        "road resurfacing works",
+        "bakery award",
+        "choir concert",
+        "rainfall record",
+        "bus fares",
+        "park bench donation",
+        "museum night",
+        "tennis club",
+        "cycle lane",
+    ];
+    topics
+        .iter()
+        .enumerate()
+        .map(|(i, topic)| {
+            (
+                format!("content/local/filler-{i}.md"),
+                format!("title = \"Update on the {topic}\"\ndate = 2026-10-{:02}\ntags = [\"local\", \"update\"]", i + 1),
+                format!("Officials said the {topic} would change next week, according to the council. People said the plan was expected."),
+            )
+        })
+        .collect()
+}
+
+fn with_filler(extra: &[(&str, &str, &str)]) -> Library {
+    let filler = filler();
+    let mut all: Vec<(&str, &str, &str)> = filler
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    all.extend_from_slice(extra);
+    library(&all)
+}
+
+const STORY: [(&str, &str, &str); 3] = [
+    ("content/business/quarvex-bid.md", "title = \"Quarvex makes bid for Tellimar\"\ndate = 2026-10-10\ntags = [\"update\"]", "Quarvex offered to buy Tellimar, the shipping group, in a deal that would create the largest operator of the Ostrava corridor."),
+    ("content/politics/quarvex-review.md", "title = \"Regulators open review of Quarvex deal\"\ndate = 2026-10-12\ntags = [\"local\"]", "Competition regulators will examine whether the Quarvex takeover of Tellimar harms freight customers along the Ostrava corridor."),
+    ("content/business/tellimar-board.md", "title = \"Tellimar board backs Quarvex offer\"\ndate = 2026-10-13", "The Tellimar board told shareholders to accept the Quarvex offer, citing the Ostrava corridor and the shipping outlook."),
+];
+
+#[test]
+fn rare_shared_story_terms_rank_the_story_first() {
+    let lib = with_filler(&STORY);
+    let related = compute(&lib, &RelatedConfig::default(), "en");
+    let bid = id_of(&lib, "business/quarvex-bid/");
+    let top: Vec<String> = paths(&lib, &related[bid.index()])[..2].to_vec();
+    assert!(
+        top.contains(&"politics/quarvex-review/".to_string()),
+        "{top:?}"
+    );
+    assert!(
+        top.contains(&"business/tellimar-board/".to_string()),
+        "{top:?}"
+    );
+    assert!(!related[bid.index()][0].fallback);
+}
+
+#[test]
+fn common_tags_do_not_dominate() {
+    // The review shares the generic "local" tag with twelve filler articles but its words with
+    // the story; the story must still come first.
+    let lib = with_filler(&STORY);
+    let related = compute(&lib, &RelatedConfig::default(), "en");
+    let review = id_of(&lib, "politics/quarvex-review/");
+    let mut top = paths(&lib, &related[review.index()])[..2].to_vec();
+    top.sort();
+    assert_eq!(
+        top,
+        vec!["business/quarvex-bid/", "business/tellimar-board/"]
+    );
+}
+
+#[test]
+fn rare_shared_tags_link_articles_without_shared_words() {
+    let lib = with_filler(&[
+        (
+            "content/science/a.md",
+            "title = \"Probe reaches orbit\"\ndate = 2026-10-20\ntags = [\"Velomir mission\"]",
+            "Engineers cheered.",
+        ),
+        (
+            "content/science/b.md",
+            "title = \"Cameras switched on\"\ndate = 2026-10-21\ntags = [\"Velomir mission\"]",
+            "First pictures soon.",
+        ),
+    ]);
+    let related = compute(&lib, &RelatedConfig::default(), "en");
+    let a = id_of(&lib, "science/a/");
+    assert_eq!(paths(&lib, &related[a.index()])[0], "science/b/");
+    assert!(!related[a.index()][0].fallback);
+}
+
+#[test]
+fn the_same_content_gives_the_same_lists_in_any_order() {
+    let mut files: Vec<(String, String, String)> = filler();
+    files.extend(
+        STORY
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())),
+    );
+    let as_refs = |v: &Vec<(String, String, String)>| -> Vec<(String, Vec<String>)> {
+        let refs: Vec<(&str, &str, &str)> = v
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        let lib = library(&refs);
+        let related = compute(&lib, &RelatedConfig::default(), "en");
+        let mut out: Vec<(String, Vec<String>)> = lib
+            .entries
+            .iter()
+            .zip(&related)
+            .map(|(e, r)| (e.path.clone(), paths(&lib, r)))
+            .collect();
+        out.sort();
+        out
+    };
+    let first = as_refs(&files);
+    files.reverse();
+    files.swap(0, 7);
+    assert_eq!(as_refs(&files), first);
+    let single = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    assert_eq!(
+        single.install(|| as_refs(&files)),
+        first,
+        "thread count does not matter"
+    );
+}
+
+#[test]
+fn pinned_articles_come_first_in_their_order() {
+    let mut story = STORY.to_vec();
+    story[0].1 = "title = \"Quarvex makes bid for Tellimar\"\ndate = 2026-10-10\nrelated = [\"filler-3\", \"local/filler-1\"]";
+    let lib = with_filler(&story);
+    let related = compute(&lib, &RelatedConfig::default(), "en");
+    let bid = id_of(&lib, "business/quarvex-bid/");
+    let list = paths(&lib, &related[bid.index()]);
+    assert_eq!(&list[..2], &["local/filler-3/", "local/filler-1/"]);
+    assert!(list[2..].contains(&"politics/quarvex-review/".to_string()));
+}
+
+#[test]
+fn weak_matches_are_filled_with_the_newest_of_the_category_and_marked() {
+    let lib = with_filler(&[(
+        "content/local/lonely.md",
+        "title = \"Zyxwv qponm\"\ndate = 2026-10-30",
+        "Nothing in common at all.",
+    )]);
+    let config = RelatedConfig {
+        count: 3,
+        ..RelatedConfig::default()
+    };
+    let related = compute(&lib, &config, "en");
+    let lonely = id_of(&lib, "local/lonely/");
+    let list = &related[lonely.index()];
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|r| r.fallback));
+    assert_eq!(
+        paths(&lib, list),
+        vec!["local/filler-11/", "local/filler-10/", "local/filler-9/"]
+    );
+}
+
+#[test]
+fn include_newer_and_same_category_only_filter_candidates() {
+    let lib = with_filler(&STORY);
+    let bid = id_of(&lib, "business/quarvex-bid/");
+    let older_only = RelatedConfig {
+        include_newer: false,
+        ..RelatedConfig::default()
+    };
+    let list = compute(&lib, &older_only, "en");
+    assert!(
+        list[bid.index()].iter().all(|r| r.fallback),
+        "the bid is the first article of its story"
+    );
+    let same_cat = RelatedConfig {
+        same_category_only: true,
+        ..RelatedConfig::default()
+    };
+    let list = compute(&lib, &same_cat, "en");
+    assert_eq!(
+        paths(&lib, &list[bid.index()])[0],
+        "business/tellimar-board/"
+    );
+    assert!(!paths(&lib, &list[bid.index()]).contains(&"politics/quarvex-review/".to_string()));
+}
+
+#[test]
+fn explain_names_the_shared_terms_and_signals() {
+    let lib = with_filler(&STORY);
+    let config = RelatedConfig::default();
+    let engine = Engine::new(&lib, &config, "en");
+    let bid = id_of(&lib, "business/quarvex-bid/");
+    let best = engine.matches(bid)[0];
+    assert!(best.signals.text > 0.3, "{best:?}");
+    assert!((best.score - best.signals.score(&config)).abs() < 1e-6);
+    let words: Vec<String> = engine
+        .shared_terms(bid, best.id)
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    assert!(
+        words.contains(&"quarvex".to_string()) && words.contains(&"tellimar".to_string()),
+        "{words:?}"
+    );
+}

@@ -1,0 +1,165 @@
+//! Stage 4 (related): turning an article's text into weighted terms: plain text from HTML,
+//! words lower-cased, stop words dropped, stems from the Snowball stemmer of the site's language.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// How much more a word in the headline counts than one in the body.
+pub const TITLE_BOOST: f32 = 3.0;
+/// How much more a word in the standfirst counts than one in the body.
+pub const SUMMARY_BOOST: f32 = 1.5;
+
+/// Splits text into index terms for one language.
+pub struct Analyzer {
+    stop_words: HashSet<String>,
+    stemmer: Option<Stemmer>,
+}
+
+impl Analyzer {
+    /// An analyzer for a BCP 47 language tag (`en`, `de-CH`); stemming only when asked and
+    /// when Snowball knows the language. Unknown languages get no stop words.
+    pub fn new(language: &str, stemming: bool) -> Analyzer {
+        let code = language
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("en")
+            .to_ascii_lowercase();
+        let stop_words = if STOP_WORD_LANGUAGES.contains(&code.as_str()) {
+            stop_words::get(code.as_str()).into_iter().collect()
+        } else {
+            HashSet::new()
+        };
+        let stemmer = stemming
+            .then(|| algorithm(&code))
+            .flatten()
+            .map(Stemmer::create);
+        Analyzer {
+            stop_words,
+            stemmer,
+        }
+    }
+
+    /// Calls `emit(term)` for every index term of `text`, in order.
+    pub fn terms(&self, text: &str, mut emit: impl FnMut(&str)) {
+        self.terms_with_words(text, |term, _| emit(term));
+    }
+
+    /// Calls `emit(term, word)` for every index term of `text` and the lower-case word it
+    /// came from, in order.
+    pub fn terms_with_words(&self, text: &str, mut emit: impl FnMut(&str, &str)) {
+        let mut lower = String::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.chars().count() < 2 || word.chars().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if self.stop_words.contains(&lower) {
+                continue;
+            }
+            match &self.stemmer {
+                Some(stemmer) => emit(&stemmer.stem(&lower), &lower),
+                None => emit(&lower, &lower),
+            }
+        }
+    }
+}
+
+/// A 64-bit id for a term, the same in every run of one binary (a fixed-key SipHash).
+pub fn term_id(term: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    term.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The text of an HTML fragment: tags removed, entities left as words' neighbours.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            '&' if !in_tag => out.push(' '),
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+const STOP_WORD_LANGUAGES: &[&str] = &[
+    "ar", "az", "da", "nl", "en", "fi", "fr", "de", "el", "hu", "id", "it", "kk", "ne", "no", "pt",
+    "ro", "ru", "sl", "es", "sv", "tg", "tr",
+];
+
+fn algorithm(code: &str) -> Option<Algorithm> {
+    Some(match code {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(analyzer: &Analyzer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        analyzer.terms(text, |t| out.push(t.to_string()));
+        out
+    }
+
+    #[test]
+    fn drops_stop_words_and_numbers_and_stems() {
+        let en = Analyzer::new("en-GB", true);
+        assert_eq!(
+            terms(&en, "The investors were investing in 2026, and it's AI."),
+            vec!["investor", "invest", "ai"]
+        );
+    }
+
+    #[test]
+    fn unknown_languages_still_split_words() {
+        let xx = Analyzer::new("xx", true);
+        assert_eq!(terms(&xx, "Kala mosi"), vec!["kala", "mosi"]);
+    }
+
+    #[test]
+    fn html_text_drops_tags() {
+        assert_eq!(
+            html_text("<p>Hello <em>world</em></p>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            vec!["Hello", "world"]
+        );
+    }
+
+    #[test]
+    fn term_ids_are_stable() {
+        assert_eq!(term_id("aws"), term_id("aws"));
+        assert_ne!(term_id("aws"), term_id("awz"));
+    }
+}
