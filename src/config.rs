@@ -107,7 +107,8 @@ pub struct RelatedConfig {
     /// Weight of text similarity (cosine of BM25 term vectors over headline, standfirst and
     /// body, 0..1).
     pub text_weight: f64,
-    /// Weight of shared tags, each weighted by rarity (cosine, 0..1).
+    /// Weight of shared tags, each counting by rarity: the sum of ln(N/df) / ln N over the
+    /// shared tags, at most 1 (a tag on every article counts 0).
     pub tag_weight: f64,
     /// Boost for being in the same category: the text and tag evidence is multiplied by
     /// `1 + category_weight + date_weight × proximity`.
@@ -133,7 +134,7 @@ impl Default for RelatedConfig {
         RelatedConfig {
             count: 5,
             text_weight: 1.0,
-            tag_weight: 0.5,
+            tag_weight: 0.3,
             category_weight: 0.1,
             date_weight: 0.3,
             min_score: 0.15,

@@ -167,3 +167,37 @@ fn sidebars_find_the_story_on_a_generated_corpus() {
         "precision {precision:.3} ({hits}/{slots}) is below 0.9"
     );
 }
+
+#[test]
+fn related_command_explains_each_signal() {
+    let (_dir, site) = common::site_copy("basic");
+    let out = broadsheet(&site, &["related", "content/world/summit.md"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        text.starts_with("Related to “Leaders meet in \"Harbour\" summit” (/world/summit/)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(" 1. Talks continue into the night (/world/talks/)")
+            || text.contains(" 2. Talks continue into the night (/world/talks/)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("score ") && text.contains("(text ") && text.contains("× (1 + category "),
+        "{text}"
+    );
+    assert!(
+        text.contains("shared tags: Diplomacy (on 2 articles)"),
+        "{text}"
+    );
+    let by_slug = broadsheet(&site, &["related", "-s", ".", "summit"]);
+    assert_eq!(stdout(&by_slug), text, "a slug finds the same article");
+    let missing = broadsheet(&site, &["related", "no-such-story"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("no published article matches `no-such-story`"),
+        "{}",
+        stderr(&missing)
+    );
+}

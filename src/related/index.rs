@@ -2,11 +2,10 @@
 //! inverted lists, so each article meets only the articles it shares a distinctive word or
 //! tag with. Memory grows with the number of articles, never with its square.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
-use super::text::{html_text, term_id, Analyzer, SUMMARY_BOOST, TITLE_BOOST};
+use super::text::{html_text, Analyzer, WordCache, SUMMARY_BOOST, TITLE_BOOST};
 use crate::config::RelatedConfig;
 use crate::library::Library;
 
@@ -21,7 +20,7 @@ const B: f32 = 0.75;
 pub struct Signals {
     /// Cosine of the BM25 term signatures, 0..1.
     pub text: f32,
-    /// Cosine of the idf-weighted tag vectors, 0..1.
+    /// Shared tags by rarity: the sum of idf / ln N over shared tags, at most 1.
     pub tags: f32,
     /// 1 when both articles are in the same category.
     pub category: f32,
@@ -60,9 +59,11 @@ pub struct Index {
 }
 
 /// Largest document frequency a term or tag may have to link articles: 5% of the library,
-/// at least 10 articles. Words this common say little about a story and cost the most.
+/// at least 200 articles so that small sites keep their recurring themes, at most 2,000 so
+/// that the work per article stays bounded on large archives. Words this common say little
+/// about one story and cost the most.
 pub fn frequency_cap(articles: usize) -> usize {
-    (articles / 4).max(10)
+    (articles / 20).clamp(200, 2000)
 }
 
 impl Index {
@@ -71,10 +72,10 @@ impl Index {
         let bags: Vec<Vec<(u64, f32)>> = library
             .entries
             .par_iter()
-            .map(|e| bag(analyzer, e))
+            .map_init(WordCache::default, |cache, e| bag(analyzer, cache, e))
             .collect();
         let n = bags.len();
-        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut df: HashMap<u64, u32> = HashMap::default();
         for bag in &bags {
             for (term, _) in bag {
                 *df.entry(*term).or_default() += 1;
@@ -103,11 +104,15 @@ impl Index {
 }
 
 /// Term frequencies of one article, the headline and standfirst boosted, sorted by term id.
-fn bag(analyzer: &Analyzer, entry: &crate::library::Entry) -> Vec<(u64, f32)> {
-    let mut tf: HashMap<u64, f32> = HashMap::new();
+fn bag(
+    analyzer: &Analyzer,
+    cache: &mut WordCache,
+    entry: &crate::library::Entry,
+) -> Vec<(u64, f32)> {
+    let mut tf: HashMap<u64, f32> = HashMap::default();
     let a = &entry.article;
     let mut add = |text: &str, weight: f32| {
-        analyzer.terms(text, |t| *tf.entry(term_id(t)).or_default() += weight)
+        analyzer.term_ids(text, cache, |t| *tf.entry(t).or_default() += weight)
     };
     add(&a.title, TITLE_BOOST);
     add(&a.summary, SUMMARY_BOOST);
@@ -154,7 +159,7 @@ fn normalise<K>(vector: &mut [(K, f32)]) {
 
 /// Dense term indexes (in first-seen order, so deterministic) and posting lists.
 fn invert(raw: Vec<Vec<(u64, f32)>>) -> (Vec<Vector>, Postings, Vec<u64>) {
-    let mut index_of: HashMap<u64, u32> = HashMap::new();
+    let mut index_of: HashMap<u64, u32> = HashMap::default();
     let mut term_ids = Vec::new();
     let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();
     let mut signatures = Vec::with_capacity(raw.len());
@@ -176,20 +181,22 @@ fn invert(raw: Vec<Vec<(u64, f32)>>) -> (Vec<Vector>, Postings, Vec<u64>) {
     (signatures, postings, term_ids)
 }
 
-/// Tag vectors weighted by rarity, ln(N / df): a tag on half the site weighs ln 2, a tag on
-/// three articles of ten thousand weighs 8.
+/// Tags weighted by rarity so that the tag signal of two articles is the sum, over the tags
+/// they share, of idf / ln N (idf = ln(N / df)), at most 1: a tag on every article adds 0, a
+/// tag on half the site ln 2 / ln N, a tag on three articles of ten thousand 0.87. Each side
+/// stores the square root, so the product accumulated in scoring is the share.
 fn tag_index(library: &Library, cap: usize) -> (Vec<Vector>, Postings) {
     let n = library.entries.len().max(1) as f32;
-    let idf: Vec<f32> = library
+    let scale = n.ln().max(1.0);
+    let weight: Vec<f32> = library
         .tags
         .iter()
-        .map(|t| (n / t.articles.len().max(1) as f32).ln().max(0.01))
+        .map(|t| ((n / t.articles.len().max(1) as f32).ln().max(0.0) / scale).sqrt())
         .collect();
     let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); library.tags.len()];
     let mut vectors = Vec::with_capacity(library.entries.len());
     for (doc, entry) in library.entries.iter().enumerate() {
-        let mut v: Vector = entry.tags.iter().map(|&t| (t as u32, idf[t])).collect();
-        normalise(&mut v);
+        let mut v: Vector = entry.tags.iter().map(|&t| (t as u32, weight[t])).collect();
         v.sort_unstable_by_key(|(t, _)| *t);
         for &(t, w) in &v {
             if library.tags[t as usize].articles.len() <= cap {

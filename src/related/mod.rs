@@ -43,6 +43,10 @@ pub struct Engine<'a> {
     config: &'a RelatedConfig,
     index: Index,
     analyzer: Analyzer,
+    /// Publication times (Unix seconds) by article, kept apart for cache-friendly scoring.
+    dates: Vec<i64>,
+    /// Category indexes by article.
+    categories: Vec<usize>,
 }
 
 /// Per-thread accumulators, reused from article to article.
@@ -57,11 +61,19 @@ impl<'a> Engine<'a> {
     pub fn new(library: &'a Library, config: &'a RelatedConfig, language: &str) -> Engine<'a> {
         let analyzer = Analyzer::new(language, config.stemming);
         let index = Index::build(library, &analyzer);
+        let dates = library
+            .entries
+            .iter()
+            .map(|e| e.article.date.timestamp())
+            .collect();
+        let categories = library.entries.iter().map(|e| e.category).collect();
         Engine {
             library,
             config,
             index,
             analyzer,
+            dates,
+            categories,
         }
     }
 
@@ -169,46 +181,52 @@ impl<'a> Engine<'a> {
                 scratch.tags[doc as usize] += w * v;
             }
         }
-        let mut found: Vec<Match> = Vec::new();
+        // Keep the best `count` as we go; a candidate whose evidence cannot reach the current
+        // last place even with full category and date boosts is skipped unscored.
+        let c = self.config;
+        let max_boost = 1.0 + c.category_weight.max(0.0) as f32 + c.date_weight.max(0.0) as f32;
+        let mut best: Vec<Match> = Vec::with_capacity(c.count + 1);
         for &doc in &scratch.touched {
+            let tags = scratch.tags[doc as usize].min(1.0);
             let signals = Signals {
                 text: scratch.text[doc as usize],
-                tags: scratch.tags[doc as usize],
+                tags,
                 ..Signals::default()
             };
             scratch.text[doc as usize] = 0.0;
             scratch.tags[doc as usize] = 0.0;
+            let bound = signals.score(c) * max_boost;
+            if bound < c.min_score as f32
+                || (best.len() == c.count && bound < best[c.count - 1].score)
+            {
+                continue;
+            }
             if let Some(m) = self.score(id, ArticleId(doc), signals) {
-                found.push(m);
+                let at = best.partition_point(|x| self.rank(x, &m) == Ordering::Less);
+                best.insert(at, m);
+                best.truncate(c.count);
             }
         }
         scratch.touched.clear();
-        let count = self.config.count;
-        if found.len() > count {
-            found.select_nth_unstable_by(count - 1, |a, b| self.rank(a, b));
-            found.truncate(count);
-        }
-        found.sort_by(|a, b| self.rank(a, b));
-        found
+        best
     }
 
     /// Adds category and date to a candidate's text and tag signals; `None` if it is filtered.
     fn score(&self, me: ArticleId, other: ArticleId, mut signals: Signals) -> Option<Match> {
-        if me == other {
-            return None;
-        }
-        let (a, b) = (self.library.get(me), self.library.get(other));
+        let (i, j) = (me.index(), other.index());
         let c = self.config;
-        if (!c.include_newer && b.article.date > a.article.date)
-            || (c.same_category_only && a.category != b.category)
+        if i == j
+            || (!c.include_newer && self.dates[j] > self.dates[i])
+            || (c.same_category_only && self.categories[i] != self.categories[j])
         {
             return None;
         }
-        signals.category = if a.category == b.category { 1.0 } else { 0.0 };
-        let days = (a.article.date - b.article.date)
-            .num_seconds()
-            .unsigned_abs() as f32
-            / 86_400.0;
+        signals.category = if self.categories[i] == self.categories[j] {
+            1.0
+        } else {
+            0.0
+        };
+        let days = self.dates[i].abs_diff(self.dates[j]) as f32 / 86_400.0;
         signals.date = 0.5f32.powf(days / c.half_life_days.max(0.001) as f32);
         let score = signals.score(c);
         (score >= c.min_score as f32).then_some(Match {

@@ -1,8 +1,9 @@
 //! Stage 4 (related): turning an article's text into weighted terms: plain text from HTML,
 //! words lower-cased, stop words dropped, stems from the Snowball stemmer of the site's language.
 
-use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -13,7 +14,7 @@ pub const SUMMARY_BOOST: f32 = 1.5;
 
 /// Splits text into index terms for one language.
 pub struct Analyzer {
-    stop_words: HashSet<String>,
+    stop_words: FxHashSet<String>,
     stemmer: Option<Stemmer>,
 }
 
@@ -29,7 +30,7 @@ impl Analyzer {
         let stop_words = if STOP_WORD_LANGUAGES.contains(&code.as_str()) {
             stop_words::get(code.as_str()).into_iter().collect()
         } else {
-            HashSet::new()
+            FxHashSet::default()
         };
         let stemmer = stemming
             .then(|| algorithm(&code))
@@ -38,6 +39,29 @@ impl Analyzer {
         Analyzer {
             stop_words,
             stemmer,
+        }
+    }
+
+    /// Calls `emit(term id)` for every index term of `text`, in order. `cache` remembers each
+    /// word's term (or that it is no term), so a word is lower-cased, looked up in the stop
+    /// words and stemmed once per thread, not once per occurrence.
+    pub fn term_ids(&self, text: &str, cache: &mut WordCache, mut emit: impl FnMut(u64)) {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            let id = match cache.get(word) {
+                Some(id) => *id,
+                None => {
+                    let mut id = None;
+                    self.terms(word, |term| id = Some(term_id(term)));
+                    cache.insert(word.to_string(), id);
+                    id
+                }
+            };
+            if let Some(id) = id {
+                emit(id);
+            }
         }
     }
 
@@ -67,9 +91,12 @@ impl Analyzer {
     }
 }
 
-/// A 64-bit id for a term, the same in every run of one binary (a fixed-key SipHash).
+/// Word -> its term id, or `None` for stop words and numbers.
+pub type WordCache = FxHashMap<String, Option<u64>>;
+
+/// A 64-bit id for a term, the same in every run on every machine (FxHash has no random key).
 pub fn term_id(term: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     term.hash(&mut hasher);
     hasher.finish()
 }
