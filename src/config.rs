@@ -36,6 +36,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Related-news engine settings.
     pub related: RelatedConfig,
+    /// Feed settings.
+    pub feeds: FeedsConfig,
 }
 
 impl Default for Config {
@@ -52,6 +54,7 @@ impl Default for Config {
             categories: Vec::new(),
             markdown: MarkdownConfig::default(),
             related: RelatedConfig::default(),
+            feeds: FeedsConfig::default(),
         }
     }
 }
@@ -146,6 +149,24 @@ impl Default for RelatedConfig {
     }
 }
 
+/// The `[feeds]` table: Atom, RSS and JSON feeds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedsConfig {
+    /// Newest articles in each feed.
+    pub limit: usize,
+    /// Whole articles in the feeds (`true`) or only their summaries (`false`).
+    pub full_content: bool,
+    /// Also write a JSON Feed 1.1 at `/feed.json`.
+    pub json_feed: bool,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig { limit: 30, full_content: true, json_feed: true }
+    }
+}
+
 /// A loaded config and what the user should know about how it was found.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
@@ -163,22 +184,13 @@ impl Config {
         let path = site.join("config.toml");
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let config =
-                    Config::parse(&text).map_err(|d| Error::Config(d.relative_to(site)))?;
-                let tz = config
-                    .time_zone()
-                    .map_err(|d| Error::Config(d.relative_to(site)))?;
-                Ok(LoadedConfig {
-                    config,
-                    tz,
-                    found: true,
-                })
+                let config = Config::parse(&text).map_err(|d| Error::Config(d.relative_to(site)))?;
+                let tz = config.time_zone().map_err(|d| Error::Config(d.relative_to(site)))?;
+                Ok(LoadedConfig { config, tz, found: true })
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LoadedConfig {
-                config: Config::default(),
-                tz: Tz::UTC,
-                found: false,
-            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(LoadedConfig { config: Config::default(), tz: Tz::UTC, found: false })
+            }
             Err(e) => Err(Error::io("read", &path, e)),
         }
     }
@@ -186,22 +198,17 @@ impl Config {
     /// Parses and checks the text of a `config.toml`.
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let path = Path::new("config.toml");
-        let mut config: Config =
-            toml::from_str(text).map_err(|e| toml_diagnostic(path, text, 1, &e))?;
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_diagnostic(path, text, 1, &e))?;
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
         if config.articles_per_page == 0 {
-            return Err(
-                Diagnostic::new(path, "`articles_per_page` must be at least 1")
-                    .hint("remove the key to use the default of 20"),
-            );
+            return Err(Diagnostic::new(path, "`articles_per_page` must be at least 1")
+                .hint("remove the key to use the default of 20"));
         }
         if config.related.half_life_days <= 0.0 {
-            return Err(
-                Diagnostic::new(path, "`related.half_life_days` must be more than 0")
-                    .hint("remove the key to use the default of 7 days"),
-            );
+            return Err(Diagnostic::new(path, "`related.half_life_days` must be more than 0")
+                .hint("remove the key to use the default of 7 days"));
         }
         config.time_zone()?;
         Ok(config)
@@ -210,11 +217,8 @@ impl Config {
     /// The configured time zone.
     pub fn time_zone(&self) -> Result<Tz, Diagnostic> {
         self.timezone.parse::<Tz>().map_err(|_| {
-            Diagnostic::new(
-                "config.toml",
-                format!("unknown time zone `{}`", self.timezone),
-            )
-            .hint("use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`")
+            Diagnostic::new("config.toml", format!("unknown time zone `{}`", self.timezone))
+                .hint("use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`")
         })
     }
 
@@ -254,10 +258,7 @@ mod tests {
         let err = Config::parse("title = \"x\"\narticles_per_pag = 3\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert_eq!(err.message, "unknown key `articles_per_pag`");
-        assert!(err
-            .hint
-            .unwrap()
-            .starts_with("did you mean `articles_per_page`?"));
+        assert!(err.hint.unwrap().starts_with("did you mean `articles_per_page`?"));
     }
 
     #[test]

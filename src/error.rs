@@ -21,13 +21,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with a whole file (no line).
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            path: path.into(),
-            line: None,
-            column: None,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { path: path.into(), line: None, column: None, message: message.into(), hint: None }
     }
 
     /// Sets the line (and column) the problem is on.
@@ -100,10 +94,7 @@ pub enum Error {
 impl Error {
     /// An I/O error with the path and the action that failed.
     pub fn io(action: &str, path: &Path, source: std::io::Error) -> Self {
-        Error::Io {
-            context: format!("cannot {action} {}", path.display()),
-            source,
-        }
+        Error::Io { context: format!("cannot {action} {}", path.display()), source }
     }
 
     /// Every diagnostic this error carries, for printing one by one.
@@ -117,11 +108,7 @@ impl Error {
 }
 
 fn list(diagnostics: &[Diagnostic]) -> String {
-    diagnostics
-        .iter()
-        .map(|d| format!("error: {d}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    diagnostics.iter().map(|d| format!("error: {d}")).collect::<Vec<_>>().join("\n")
 }
 
 /// Converts a byte offset in `text` to a 1-based (line, column).
@@ -144,12 +131,7 @@ pub fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
 
 /// Turns a TOML deserialisation error into a diagnostic, with a did-you-mean hint for an
 /// unknown key. `text` is the TOML that was parsed and `first_line` the file line it starts on.
-pub fn toml_diagnostic(
-    path: &Path,
-    text: &str,
-    first_line: usize,
-    err: &toml::de::Error,
-) -> Diagnostic {
+pub fn toml_diagnostic(path: &Path, text: &str, first_line: usize, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_string();
     let mut diag = Diagnostic::new(path, message.clone());
     if let Some(span) = err.span() {
@@ -176,12 +158,7 @@ pub fn toml_diagnostic(
 fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix("unknown field `")?;
     let (unknown, rest) = rest.split_once('`')?;
-    let known = rest
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
+    let known = rest.split('`').skip(1).step_by(2).map(str::to_string).collect();
     Some((unknown.to_string(), known))
 }
 
@@ -191,18 +168,14 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_key() {
-        assert_eq!(
-            did_you_mean("catgory", &["category", "title", "tags"]),
-            Some("category")
-        );
+        assert_eq!(did_you_mean("catgory", &["category", "title", "tags"]), Some("category"));
         assert_eq!(did_you_mean("zzz", &["category", "title"]), None);
     }
 
     #[test]
     fn reads_serde_unknown_field_messages() {
         let (unknown, known) =
-            parse_unknown_field("unknown field `catgory`, expected one of `title`, `category`")
-                .unwrap();
+            parse_unknown_field("unknown field `catgory`, expected one of `title`, `category`").unwrap();
         assert_eq!(unknown, "catgory");
         assert_eq!(known, vec!["title", "category"]);
     }

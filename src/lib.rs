@@ -91,25 +91,14 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Err
     let site = &options.source;
     let mut loaded = Config::load(site)?;
     if let Some(url) = &options.base_url {
-        loaded.config.base_url = if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
+        loaded.config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
     }
     let config = loaded.config;
-    let ctx = ParseContext {
-        tz: loaded.tz,
-        default_author: &config.default_author,
-    };
+    let ctx = ParseContext { tz: loaded.tz, default_author: &config.default_author };
     let content = content::load(site, &ctx);
     clock.lap("load and parse");
     let mut errors = content.errors;
-    let selection = Selection {
-        drafts: options.drafts,
-        future: options.future,
-        now: options.now,
-    };
+    let selection = Selection { drafts: options.drafts, future: options.future, now: options.now };
     let (mut library, library_errors) =
         Library::build(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
@@ -119,38 +108,21 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Err
     if !errors.is_empty() {
         return Err(Error::Content(errors));
     }
-    Ok(Site {
-        config,
-        tz: loaded.tz,
-        config_found: loaded.found,
-        library,
-        assets: content.assets,
-        warnings,
-    })
+    Ok(Site { config, tz: loaded.tz, config_found: loaded.found, library, assets: content.assets, warnings })
 }
 
 /// Builds the site: every stage in order; the output folder changes only on success.
 pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let started = Instant::now();
     let mut clock = Stopwatch::new();
-    let Site {
-        config,
-        tz,
-        config_found,
-        library,
-        assets,
-        warnings,
-    } = load_timed(options, &mut clock)?;
+    let Site { config, tz, config_found, library, assets, warnings } = load_timed(options, &mut clock)?;
     let site = &options.source;
     let config = &config;
     let related = related::compute(&library, &config.related, &config.language);
     clock.lap("related");
     let theme = Theme::load(site)?;
     let renderer = Renderer::new(&library, &related, config, &theme, tz);
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| site.join("public"));
+    let output = options.output.clone().unwrap_or_else(|| site.join("public"));
     let staging = Staging::create(site, &output)?;
     let copied = copy_static(site, &staging)? + copy_assets(site, &library, &assets, &staging)?;
     let pages: Vec<Page> = renderer
@@ -167,10 +139,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     clock.lap("swap in");
     Ok(Report {
         articles: library.entries.len(),
-        pages: pages
-            .iter()
-            .filter(|p| !matches!(p, Page::ThemeAsset(_)))
-            .count(),
+        pages: pages.iter().filter(|p| !matches!(p, Page::ThemeAsset(_))).count(),
         files: pages.len() + copied,
         elapsed: started.elapsed(),
         config_found,
@@ -188,10 +157,7 @@ struct Stopwatch {
 
 impl Stopwatch {
     fn new() -> Self {
-        Stopwatch {
-            last: Instant::now(),
-            laps: Vec::new(),
-        }
+        Stopwatch { last: Instant::now(), laps: Vec::new() }
     }
 
     fn lap(&mut self, stage: &'static str) {
@@ -205,11 +171,7 @@ impl Stopwatch {
 fn copy_static(site: &Path, staging: &Staging) -> Result<usize, Error> {
     let dir = site.join("static");
     let mut count = 0;
-    for entry in WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
+    for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             staging.copy(entry.path(), &rel.to_string_lossy().replace('\\', "/"))?;
@@ -230,10 +192,7 @@ fn copy_assets(
     let mut count = 0;
     for asset in assets {
         let folder = asset.parent().unwrap_or(Path::new(""));
-        let name = asset
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
+        let name = asset.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let mut targets: Vec<String> = library
             .entries
             .iter()

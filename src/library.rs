@@ -93,14 +93,7 @@ pub struct Selection {
 }
 
 /// Top-level folders the site itself uses, so no category may take them.
-pub const RESERVED_SLUGS: &[&str] = &[
-    "tags",
-    "authors",
-    "categories",
-    "archive",
-    "search",
-    "static",
-];
+pub const RESERVED_SLUGS: &[&str] = &["tags", "authors", "categories", "archive", "search", "static"];
 
 impl Library {
     /// Builds the model from parsed articles (in path order), with every conflict found; the
@@ -114,15 +107,11 @@ impl Library {
         let mut errors = Vec::new();
         let mut articles: Vec<Article> = articles
             .into_iter()
-            .filter(|a| {
-                (selection.drafts || !a.draft) && (selection.future || a.date <= selection.now)
-            })
+            .filter(|a| (selection.drafts || !a.draft) && (selection.future || a.date <= selection.now))
             .collect();
         let mut names = Names::default();
         for c in categories {
-            names
-                .category
-                .insert(slugify(&c.name), (c.name.clone(), c.description.clone()));
+            names.category.insert(slugify(&c.name), (c.name.clone(), c.description.clone()));
         }
         for a in &articles {
             let slug = slugify(&a.category);
@@ -130,79 +119,43 @@ impl Library {
                 errors.push(
                     Diagnostic::new(
                         &a.path,
-                        format!(
-                            "category `{}` would replace the site's /{slug}/ pages",
-                            a.category
-                        ),
+                        format!("category `{}` would replace the site's /{slug}/ pages", a.category),
                     )
                     .hint("choose another category name"),
                 );
             }
-            names
-                .category
-                .entry(slug)
-                .or_insert_with(|| (a.category.clone(), String::new()));
+            names.category.entry(slug).or_insert_with(|| (a.category.clone(), String::new()));
             for t in &a.tags {
                 names.tag.entry(slugify(t)).or_insert_with(|| t.clone());
             }
             for au in &a.authors {
-                names
-                    .author
-                    .entry(slugify(au))
-                    .or_insert_with(|| au.clone());
+                names.author.entry(slugify(au)).or_insert_with(|| au.clone());
             }
         }
         let path_of = |a: &Article| format!("{}/{}/", slugify(&a.category), a.slug);
-        articles.sort_by(|a, b| {
-            b.date
-                .cmp(&a.date)
-                .then_with(|| path_of(a).cmp(&path_of(b)))
-        });
+        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| path_of(a).cmp(&path_of(b))));
         let mut library = Library::default();
         let nav = category_order(categories, &names);
-        let cat_index: HashMap<&str, usize> = nav
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i))
-            .collect();
-        library.categories = nav
-            .iter()
-            .map(|s| group(s, &names.category[s].0, &names.category[s].1))
-            .collect();
+        let cat_index: HashMap<&str, usize> = nav.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        library.categories =
+            nav.iter().map(|s| group(s, &names.category[s].0, &names.category[s].1)).collect();
         library.tags = names.tag.iter().map(|(s, n)| group(s, n, "")).collect();
         library.authors = names.author.iter().map(|(s, n)| group(s, n, "")).collect();
-        let tag_index: HashMap<&str, usize> = names
-            .tag
-            .keys()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i))
-            .collect();
-        let author_index: HashMap<&str, usize> = names
-            .author
-            .keys()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i))
-            .collect();
+        let tag_index: HashMap<&str, usize> =
+            names.tag.keys().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let author_index: HashMap<&str, usize> =
+            names.author.keys().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
         let mut days: BTreeMap<NaiveDate, Vec<ArticleId>> = BTreeMap::new();
         for (i, article) in articles.into_iter().enumerate() {
             let id = ArticleId(i as u32);
             let category = cat_index[slugify(&article.category).as_str()];
-            let tags: Vec<usize> = article
-                .tags
-                .iter()
-                .map(|t| tag_index[slugify(t).as_str()])
-                .collect();
-            let authors: Vec<usize> = article
-                .authors
-                .iter()
-                .map(|a| author_index[slugify(a).as_str()])
-                .collect();
+            let tags: Vec<usize> = article.tags.iter().map(|t| tag_index[slugify(t).as_str()]).collect();
+            let authors: Vec<usize> =
+                article.authors.iter().map(|a| author_index[slugify(a).as_str()]).collect();
             let day = article.date.with_timezone(&tz).date_naive();
             library.categories[category].articles.push(id);
             tags.iter().for_each(|&t| library.tags[t].articles.push(id));
-            authors
-                .iter()
-                .for_each(|&a| library.authors[a].articles.push(id));
+            authors.iter().for_each(|&a| library.authors[a].articles.push(id));
             days.entry(day).or_default().push(id);
             library.entries.push(Entry {
                 path: path_of(&article),
@@ -216,11 +169,7 @@ impl Library {
         }
         library.categories.retain(|c| !c.articles.is_empty());
         library.reindex_categories();
-        library.days = days
-            .into_iter()
-            .rev()
-            .map(|(date, articles)| Day { date, articles })
-            .collect();
+        library.days = days.into_iter().rev().map(|(date, articles)| Day { date, articles }).collect();
         errors.extend(library.check_unique_paths());
         errors.extend(library.resolve_pins());
         (library, errors)
@@ -235,11 +184,8 @@ impl Library {
     /// Markdown. Links to other articles' `.md` files become their URLs; the returned warnings
     /// name links to `.md` files that are not published articles.
     pub fn render_markdown(&mut self, config: &MarkdownConfig, base_path: &str) -> Vec<Diagnostic> {
-        let by_file: HashMap<PathBuf, String> = self
-            .entries
-            .iter()
-            .map(|e| (e.article.path.clone(), format!("{base_path}{}", e.path)))
-            .collect();
+        let by_file: HashMap<PathBuf, String> =
+            self.entries.iter().map(|e| (e.article.path.clone(), format!("{base_path}{}", e.path))).collect();
         self.entries
             .par_iter_mut()
             .flat_map_iter(|entry| {
@@ -268,16 +214,11 @@ impl Library {
     pub fn find(&self, key: &str) -> Result<ArticleId, String> {
         let key = key.trim_start_matches("./").trim_matches('/');
         let by = |test: &dyn Fn(&Entry) -> bool| -> Vec<ArticleId> {
-            (0..self.entries.len())
-                .filter(|&i| test(&self.entries[i]))
-                .map(|i| ArticleId(i as u32))
-                .collect()
+            (0..self.entries.len()).filter(|&i| test(&self.entries[i])).map(|i| ArticleId(i as u32)).collect()
         };
         let file = Path::new(key);
         for found in [
-            by(&|e| {
-                e.article.path == file || e.article.path.ends_with(file) && key.ends_with(".md")
-            }),
+            by(&|e| e.article.path == file || e.article.path.ends_with(file) && key.ends_with(".md")),
             by(&|e| e.path.trim_end_matches('/') == key),
             by(&|e| e.article.slug == key),
         ] {
@@ -285,8 +226,7 @@ impl Library {
                 [one] => return Ok(*one),
                 [] => continue,
                 many => {
-                    let names: Vec<String> =
-                        many.iter().map(|id| self.get(*id).path.clone()).collect();
+                    let names: Vec<String> = many.iter().map(|id| self.get(*id).path.clone()).collect();
                     return Err(format!(
                         "`{key}` matches several articles: {}; write it as category/slug",
                         names.join(", ")
@@ -294,7 +234,9 @@ impl Library {
                 }
             }
         }
-        Err(format!("no published article matches `{key}`; give its file (content/...md), category/slug or slug"))
+        Err(format!(
+            "no published article matches `{key}`; give its file (content/...md), category/slug or slug"
+        ))
     }
 
     fn reindex_categories(&mut self) {
@@ -317,15 +259,10 @@ impl Library {
                     } else {
                         (e.article.path.as_path(), other)
                     };
-                    let message = format!(
-                        "two articles have the URL /{path}: {} and {}",
-                        a.display(),
-                        b.display()
-                    );
-                    errors.push(
-                        Diagnostic::new(b, message)
-                            .hint("give one of them another `slug` (or alias)"),
-                    );
+                    let message =
+                        format!("two articles have the URL /{path}: {} and {}", a.display(), b.display());
+                    errors
+                        .push(Diagnostic::new(b, message).hint("give one of them another `slug` (or alias)"));
                 }
             }
         }
@@ -336,10 +273,7 @@ impl Library {
         let mut by_slug: HashMap<&str, Vec<ArticleId>> = HashMap::new();
         let mut by_path: HashMap<&str, ArticleId> = HashMap::new();
         for (i, e) in self.entries.iter().enumerate() {
-            by_slug
-                .entry(e.article.slug.as_str())
-                .or_default()
-                .push(ArticleId(i as u32));
+            by_slug.entry(e.article.slug.as_str()).or_default().push(ArticleId(i as u32));
             by_path.insert(e.path.trim_end_matches('/'), ArticleId(i as u32));
         }
         let mut errors = Vec::new();
@@ -376,12 +310,7 @@ struct Names {
 }
 
 fn group(slug: &str, name: &str, description: &str) -> Group {
-    Group {
-        name: name.into(),
-        slug: slug.into(),
-        description: description.into(),
-        articles: Vec::new(),
-    }
+    Group { name: name.into(), slug: slug.into(), description: description.into(), articles: Vec::new() }
 }
 
 /// Configured categories first, in their order, then the rest by slug.
@@ -393,11 +322,7 @@ fn category_order(configured: &[CategoryConfig], names: &Names) -> Vec<String> {
             order.push(slug);
         }
     }
-    let mut rest: Vec<&String> = names
-        .category
-        .keys()
-        .filter(|s| !order.contains(s))
-        .collect();
+    let mut rest: Vec<&String> = names.category.keys().filter(|s| !order.contains(s)).collect();
     rest.sort();
     order.extend(rest.into_iter().cloned());
     order
@@ -411,13 +336,10 @@ struct ArticleLinks<'a> {
 
 impl LinkResolver for ArticleLinks<'_> {
     fn resolve(&self, target: &str) -> Resolution {
-        if target.contains("://") || target.starts_with(['/', '#']) || target.starts_with("mailto:")
-        {
+        if target.contains("://") || target.starts_with(['/', '#']) || target.starts_with("mailto:") {
             return Resolution::Keep;
         }
-        let (file, anchor) = target
-            .split_once('#')
-            .map_or((target, None), |(f, a)| (f, Some(a)));
+        let (file, anchor) = target.split_once('#').map_or((target, None), |(f, a)| (f, Some(a)));
         if !file.ends_with(".md") {
             return Resolution::Keep;
         }
@@ -455,24 +377,12 @@ mod tests {
     use chrono::TimeZone;
 
     fn article(path: &str, front_matter: &str) -> Article {
-        let ctx = ParseContext {
-            tz: Tz::UTC,
-            default_author: "Desk",
-        };
-        Article::parse(
-            Path::new(path),
-            &format!("+++\n{front_matter}\n+++\nBody.\n"),
-            &ctx,
-        )
-        .unwrap()
+        let ctx = ParseContext { tz: Tz::UTC, default_author: "Desk" };
+        Article::parse(Path::new(path), &format!("+++\n{front_matter}\n+++\nBody.\n"), &ctx).unwrap()
     }
 
     fn selection() -> Selection {
-        Selection {
-            drafts: false,
-            future: false,
-            now: Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap(),
-        }
+        Selection { drafts: false, future: false, now: Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap() }
     }
 
     #[test]
@@ -487,11 +397,7 @@ mod tests {
         let (lib, errors) = Library::build(articles, &[], Tz::UTC, &selection());
         assert!(errors.is_empty(), "{errors:?}");
         let paths: Vec<&str> = lib.entries.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(
-            paths,
-            vec!["big-tech/custom-slug/", "world/a/"],
-            "newest first"
-        );
+        assert_eq!(paths, vec!["big-tech/custom-slug/", "world/a/"], "newest first");
     }
 
     #[test]
@@ -501,70 +407,38 @@ mod tests {
             article("content/zulu/z.md", "title = \"Z\"\ndate = 2026-11-01"),
             article("content/mike/m.md", "title = \"M\"\ndate = 2026-11-01"),
         ];
-        let configured = vec![CategoryConfig {
-            name: "Zulu".into(),
-            description: "Last letter".into(),
-        }];
+        let configured = vec![CategoryConfig { name: "Zulu".into(), description: "Last letter".into() }];
         let (lib, _) = Library::build(articles, &configured, Tz::UTC, &selection());
         let names: Vec<&str> = lib.categories.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, vec!["Zulu", "alpha", "mike"]);
         assert_eq!(lib.categories[0].description, "Last letter");
-        assert_eq!(
-            lib.entries
-                .iter()
-                .find(|e| e.path == "zulu/z/")
-                .unwrap()
-                .category,
-            0
-        );
+        assert_eq!(lib.entries.iter().find(|e| e.path == "zulu/z/").unwrap().category, 0);
     }
 
     #[test]
     fn drafts_and_future_articles_are_left_out() {
         let articles = vec![
-            article(
-                "content/w/a.md",
-                "title = \"A\"\ndate = 2026-11-01\ndraft = true",
-            ),
+            article("content/w/a.md", "title = \"A\"\ndate = 2026-11-01\ndraft = true"),
             article("content/w/b.md", "title = \"B\"\ndate = 2099-01-01"),
             article("content/w/c.md", "title = \"C\"\ndate = 2026-11-01"),
         ];
         let (lib, _) = Library::build(articles.clone(), &[], Tz::UTC, &selection());
         assert_eq!(lib.entries.len(), 1);
-        let everything = Selection {
-            drafts: true,
-            future: true,
-            ..selection()
-        };
-        assert_eq!(
-            Library::build(articles, &[], Tz::UTC, &everything)
-                .0
-                .entries
-                .len(),
-            3
-        );
+        let everything = Selection { drafts: true, future: true, ..selection() };
+        assert_eq!(Library::build(articles, &[], Tz::UTC, &everything).0.entries.len(), 3);
     }
 
     #[test]
     fn days_follow_the_site_time_zone() {
-        let articles = vec![article(
-            "content/w/a.md",
-            "title = \"A\"\ndate = 2026-11-01T23:30:00Z",
-        )];
+        let articles = vec![article("content/w/a.md", "title = \"A\"\ndate = 2026-11-01T23:30:00Z")];
         let (lib, _) = Library::build(articles, &[], chrono_tz::Europe::Berlin, &selection());
-        assert_eq!(
-            lib.days[0].date,
-            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
-        );
+        assert_eq!(lib.days[0].date, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
     }
 
     #[test]
     fn duplicate_urls_and_unknown_pins_are_errors() {
         let articles = vec![
-            article(
-                "content/w/a.md",
-                "title = \"A\"\ndate = 2026-11-01\nslug = \"same\"",
-            ),
+            article("content/w/a.md", "title = \"A\"\ndate = 2026-11-01\nslug = \"same\""),
             article(
                 "content/w/b.md",
                 "title = \"B\"\ndate = 2026-11-02\nslug = \"same\"\nrelated = [\"nope\"]",
@@ -572,18 +446,13 @@ mod tests {
         ];
         let (_, errors) = Library::build(articles, &[], Tz::UTC, &selection());
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(errors[0]
-            .message
-            .contains("content/w/a.md and content/w/b.md"));
+        assert!(errors[0].message.contains("content/w/a.md and content/w/b.md"));
         assert_eq!(errors[1].line, Some(5));
     }
 
     #[test]
     fn reserved_category_slugs_are_refused() {
-        let articles = vec![article(
-            "content/tags/a.md",
-            "title = \"A\"\ndate = 2026-11-01",
-        )];
+        let articles = vec![article("content/tags/a.md", "title = \"A\"\ndate = 2026-11-01")];
         let (_, errors) = Library::build(articles, &[], Tz::UTC, &selection());
         assert!(errors[0].message.contains("/tags/"), "{errors:?}");
     }

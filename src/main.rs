@@ -50,12 +50,8 @@ impl RelatedArgs {
         };
         let site = broadsheet::load(&options)?;
         let id = site.library.find(&self.article).map_err(Error::Usage)?;
-        let text = broadsheet::related::explain(
-            &site.library,
-            &site.config.related,
-            &site.config.language,
-            id,
-        );
+        let text =
+            broadsheet::related::explain(&site.library, &site.config.related, &site.config.language, id);
         print!("{text}");
         Ok(())
     }
@@ -100,10 +96,7 @@ impl BuildArgs {
             }
         }
         if !report.config_found {
-            println!(
-                "note: no config.toml in {}, using the defaults",
-                source.display()
-            );
+            println!("note: no config.toml in {}, using the defaults", source.display());
         }
         println!(
             "Built {} articles, {} pages, {} files in {:.2} s into {}",

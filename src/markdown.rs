@@ -75,37 +75,13 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     let mut word_count = 0;
     for (event, range) in Parser::new_ext(markdown, options(config)).into_offset_iter() {
         let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve(dest_url, links, &mut broken_links, || {
-                    line_of(markdown, range.start)
-                });
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = resolve(dest_url, links, &mut broken_links, || line_of(markdown, range.start));
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve(dest_url, links, &mut broken_links, || {
-                    line_of(markdown, range.start)
-                });
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = resolve(dest_url, links, &mut broken_links, || line_of(markdown, range.start));
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
             other => other,
         };
@@ -120,12 +96,7 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, events.iter().cloned());
     let summary = summary(markdown, &events, config);
-    Rendered {
-        html: html_out,
-        summary,
-        word_count,
-        broken_links,
-    }
+    Rendered { html: html_out, summary, word_count, broken_links }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -162,9 +133,7 @@ fn add_heading_ids(events: &mut [Event]) {
                     _ => None,
                 })
                 .collect();
-            let base = Some(slugify(&text))
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "section".into());
+            let base = Some(slugify(&text)).filter(|s| !s.is_empty()).unwrap_or_else(|| "section".into());
             let n = used.entry(base.clone()).or_insert(0);
             *n += 1;
             let unique = if *n == 1 { base } else { format!("{base}-{n}") };
@@ -182,9 +151,7 @@ fn summary(markdown: &str, events: &[Event], config: &MarkdownConfig) -> String 
         let before: Vec<Event> = Parser::new_ext(&markdown[..cut], options(config)).collect();
         return plain_text(&before);
     }
-    let start = events
-        .iter()
-        .position(|e| matches!(e, Event::Start(Tag::Paragraph)));
+    let start = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph)));
     match start {
         Some(s) => {
             let end = events[s..]
@@ -217,8 +184,7 @@ pub fn inline_plain_text(text: &str, config: &MarkdownConfig) -> String {
     // A reference link whose definition is in the body (`[Rust][rust-release]`) keeps its text.
     let mut keep_text = |_: pulldown_cmark::BrokenLink| Some((CowStr::from(""), CowStr::from("")));
     let events: Vec<Event> =
-        Parser::new_with_broken_link_callback(text, options(config), Some(&mut keep_text))
-            .collect();
+        Parser::new_with_broken_link_callback(text, options(config), Some(&mut keep_text)).collect();
     plain_text(&events)
 }
 
@@ -237,10 +203,7 @@ pub fn excerpt(text: &str, max: usize) -> String {
         Some(i) if i > max / 2 => &cut[..i],
         _ => cut.as_str(),
     };
-    format!(
-        "{}…",
-        at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:.–—-".contains(c))
-    )
+    format!("{}…", at_word.trim_end_matches(|c: char| c.is_whitespace() || ",;:.–—-".contains(c)))
 }
 
 #[cfg(test)]
@@ -284,10 +247,7 @@ mod tests {
     #[test]
     fn front_matter_summaries_become_plain_text() {
         let config = MarkdownConfig::default();
-        assert_eq!(
-            inline_plain_text("The [Rust][rel] *team* -- again", &config),
-            "The Rust team – again"
-        );
+        assert_eq!(inline_plain_text("The [Rust][rel] *team* -- again", &config), "The Rust team – again");
     }
 
     #[test]

@@ -21,26 +21,16 @@ impl Staging {
     /// Checks that `target` may be replaced and creates the temporary folder beside it.
     pub fn create(site: &Path, target: &Path) -> Result<Staging, Error> {
         check_target(site, target)?;
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "public".into());
+        let name =
+            target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
         let temp = parent.join(format!(".{name}.broadsheet-tmp-{}", std::process::id()));
         if temp.exists() {
-            fs::remove_dir_all(&temp)
-                .map_err(|e| Error::io("remove stale temporary folder", &temp, e))?;
+            fs::remove_dir_all(&temp).map_err(|e| Error::io("remove stale temporary folder", &temp, e))?;
         }
         fs::create_dir(&temp).map_err(|e| Error::io("create temporary folder", &temp, e))?;
-        let staging = Staging {
-            target: target.to_path_buf(),
-            temp,
-            committed: false,
-        };
+        let staging = Staging { target: target.to_path_buf(), temp, committed: false };
         staging.write(&OutputFile {
             path: MARKER.into(),
             bytes: b"This folder is written by Broadsheet; a build replaces it.\n".to_vec(),
@@ -63,9 +53,7 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
         }
-        fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| Error::io("copy", from, e))
+        fs::copy(from, &path).map(|_| ()).map_err(|e| Error::io("copy", from, e))
     }
 
     /// Whether a file was already written (e.g. to let `static/` override theme files).
@@ -76,11 +64,7 @@ impl Staging {
     /// Joins a relative output path, refusing anything that would leave the folder.
     fn inside(&self, rel: &str) -> Result<PathBuf, Error> {
         let rel_path = Path::new(rel);
-        if rel.contains('\\')
-            || !rel_path
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)))
-        {
+        if rel.contains('\\') || !rel_path.components().all(|c| matches!(c, Component::Normal(_))) {
             return Err(Error::Output(format!(
                 "refusing to write `{rel}`: it would leave the output folder"
             )));
@@ -121,9 +105,8 @@ impl Drop for Staging {
 
 /// Refuses output folders that are not ours or that would swallow the site.
 fn check_target(site: &Path, target: &Path) -> Result<(), Error> {
-    let abs = |p: &Path| {
-        fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or(p.to_path_buf()))
-    };
+    let abs =
+        |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or(p.to_path_buf()));
     let (site_abs, target_abs) = (abs(site), abs(target));
     if site_abs.starts_with(&target_abs) {
         return Err(Error::Output(format!(
@@ -140,16 +123,10 @@ fn check_target(site: &Path, target: &Path) -> Result<(), Error> {
         }
     }
     if target.is_file() {
-        return Err(Error::Output(format!(
-            "the output path {} is a file",
-            target.display()
-        )));
+        return Err(Error::Output(format!("the output path {} is a file", target.display())));
     }
     if target.is_dir() {
-        let empty = fs::read_dir(target)
-            .map_err(|e| Error::io("read", target, e))?
-            .next()
-            .is_none();
+        let empty = fs::read_dir(target).map_err(|e| Error::io("read", target, e))?.next().is_none();
         if !empty && !target.join(MARKER).exists() {
             return Err(Error::Output(format!(
                 "refusing to replace {}: it is not empty and was not made by Broadsheet (no {MARKER} file)\n   = help: choose another folder with --output, or empty this one yourself",

@@ -38,11 +38,7 @@ pub fn check_site_path(path: &str) -> Result<String, &'static str> {
         return Err("would leave the output folder (`..` or `.` segments)");
     }
     let joined = segments.join("/");
-    Ok(if joined.ends_with(".html") {
-        joined
-    } else {
-        format!("{joined}/")
-    })
+    Ok(if joined.ends_with(".html") { joined } else { format!("{joined}/") })
 }
 
 #[cfg(test)]
@@ -51,10 +47,7 @@ mod tests {
 
     #[test]
     fn slugs_are_lowercase_ascii() {
-        assert_eq!(
-            slugify("AWS boss: Anthropic & OpenAI!"),
-            "aws-boss-anthropic-openai"
-        );
+        assert_eq!(slugify("AWS boss: Anthropic & OpenAI!"), "aws-boss-anthropic-openai");
         assert_eq!(slugify("Zürich Café"), "zurich-cafe");
         assert_eq!(slugify("!!!"), "");
     }

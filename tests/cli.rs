@@ -14,20 +14,9 @@ fn help_and_version_succeed_and_usage_errors_exit_2() {
         assert!(stdout(&help).contains(flag), "--help lists {flag}");
     }
     let version = broadsheet(dir.path(), &["--version"]);
-    assert_eq!(
-        stdout(&version).trim(),
-        format!("broadsheet {}", env!("CARGO_PKG_VERSION"))
-    );
-    assert_eq!(
-        broadsheet(dir.path(), &["build", "--no-such-flag"])
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        broadsheet(dir.path(), &["frobnicate"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(stdout(&version).trim(), format!("broadsheet {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(broadsheet(dir.path(), &["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(broadsheet(dir.path(), &["frobnicate"]).status.code(), Some(2));
 }
 
 #[test]
@@ -37,10 +26,7 @@ fn build_with_source_and_output_prints_a_summary() {
     assert!(out.status.success(), "{}", stderr(&out));
     let summary = stdout(&out);
     assert!(summary.starts_with("Built 4 articles, "), "{summary}");
-    assert!(
-        summary.contains(" files in ") && summary.contains(" s into built"),
-        "{summary}"
-    );
+    assert!(summary.contains(" files in ") && summary.contains(" s into built"), "{summary}");
     assert!(dir.path().join("built/world/summit/index.html").is_file());
     assert!(!site.join("public").exists());
 }
@@ -51,9 +37,7 @@ fn drafts_and_future_articles_need_their_flags() {
     assert!(broadsheet(&site, &["build"]).status.success());
     assert!(!site.join("public/world/draft").exists());
     assert!(!site.join("public/world/scheduled").exists());
-    assert!(broadsheet(&site, &["build", "--drafts", "--future"])
-        .status
-        .success());
+    assert!(broadsheet(&site, &["build", "--drafts", "--future"]).status.success());
     assert!(site.join("public/world/draft/index.html").is_file());
     assert!(site.join("public/world/scheduled/index.html").is_file());
 }
@@ -61,28 +45,16 @@ fn drafts_and_future_articles_need_their_flags() {
 #[test]
 fn base_url_flag_overrides_config() {
     let (_dir, site) = common::site_copy("basic");
-    assert!(
-        broadsheet(&site, &["build", "--base-url", "https://news.example/desk"])
-            .status
-            .success()
-    );
+    assert!(broadsheet(&site, &["build", "--base-url", "https://news.example/desk"]).status.success());
     let html = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
-    assert!(
-        html.contains("<link rel=\"canonical\" href=\"https://news.example/desk/world/summit/\">")
-    );
-    assert!(
-        html.contains("href=\"/desk/style.css\""),
-        "links carry the base path"
-    );
+    assert!(html.contains("<link rel=\"canonical\" href=\"https://news.example/desk/world/summit/\">"));
+    assert!(html.contains("href=\"/desk/style.css\""), "links carry the base path");
 }
 
 #[test]
 fn a_site_without_config_builds_with_defaults_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        &dir.path().join("content/news/hello.md"),
-        "+++\ntitle = \"Hello\"\ndate = 2026-01-02\n+++\nHi.\n",
-    );
+    write(&dir.path().join("content/news/hello.md"), "+++\ntitle = \"Hello\"\ndate = 2026-01-02\n+++\nHi.\n");
     let out = broadsheet(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("no config.toml"), "{}", stdout(&out));
@@ -95,22 +67,11 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
     write(&site.join("public/precious.txt"), "keep me");
     let out = broadsheet(&site, &["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("was not made by Broadsheet"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(
-        std::fs::read_to_string(site.join("public/precious.txt")).unwrap(),
-        "keep me"
-    );
+    assert!(stderr(&out).contains("was not made by Broadsheet"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(site.join("public/precious.txt")).unwrap(), "keep me");
     let into_site = broadsheet(&site, &["build", "-o", "."]);
     assert_eq!(into_site.status.code(), Some(1));
-    assert!(
-        stderr(&into_site).contains("it contains the site itself"),
-        "{}",
-        stderr(&into_site)
-    );
+    assert!(stderr(&into_site).contains("it contains the site itself"), "{}", stderr(&into_site));
 }
 
 #[test]
@@ -119,10 +80,7 @@ fn rebuilding_replaces_its_own_output() {
     assert!(broadsheet(&site, &["build"]).status.success());
     std::fs::remove_file(site.join("content/tech/chips.md")).unwrap();
     assert!(broadsheet(&site, &["build"]).status.success());
-    assert!(
-        !site.join("public/tech/chips").exists(),
-        "stale pages disappear"
-    );
+    assert!(!site.join("public/tech/chips").exists(), "stale pages disappear");
 }
 
 #[test]
@@ -132,15 +90,9 @@ fn overriding_only_article_html_works() {
     assert!(broadsheet(&site, &["build"]).status.success());
     let article = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
     assert!(article.contains("<h1 class=\"mine\">Leaders meet in &quot;Harbour&quot; summit</h1>"));
-    assert!(
-        article.contains("class=\"masthead\""),
-        "the built-in base.html still applies"
-    );
+    assert!(article.contains("class=\"masthead\""), "the built-in base.html still applies");
     let front = std::fs::read_to_string(site.join("public/index.html")).unwrap();
-    assert!(
-        front.contains("top-story"),
-        "other pages keep the built-in theme"
-    );
+    assert!(front.contains("top-story"), "other pages keep the built-in theme");
 }
 
 #[test]

@@ -11,14 +11,8 @@ fn assert_reported(err: &str, message: &str, location: &str, help: &str) {
         .split("error: ")
         .find(|b| b.contains(message))
         .unwrap_or_else(|| panic!("no error `{message}` in:\n{err}"));
-    assert!(
-        block.contains(&format!("--> {location}")),
-        "`{message}` should point at {location}:\n{block}"
-    );
-    assert!(
-        block.contains(help),
-        "`{message}` should say `{help}`:\n{block}"
-    );
+    assert!(block.contains(&format!("--> {location}")), "`{message}` should point at {location}:\n{block}");
+    assert!(block.contains(help), "`{message}` should say `{help}`:\n{block}");
 }
 
 #[test]
@@ -32,24 +26,9 @@ fn every_content_error_is_reported_in_one_run() {
     let out = broadsheet(&site, &["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_reported(
-        &err,
-        "unknown key `catgory`",
-        "content/world/typo.md:4:1",
-        "did you mean `category`?",
-    );
-    assert_reported(
-        &err,
-        "missing `date`",
-        "content/world/no-date.md:1",
-        "add the publication date",
-    );
-    assert_reported(
-        &err,
-        "invalid date",
-        "content/world/bad-date.md:3",
-        "write dates like `2026-11-24`",
-    );
+    assert_reported(&err, "unknown key `catgory`", "content/world/typo.md:4:1", "did you mean `category`?");
+    assert_reported(&err, "missing `date`", "content/world/no-date.md:1", "add the publication date");
+    assert_reported(&err, "invalid date", "content/world/bad-date.md:3", "write dates like `2026-11-24`");
     assert_reported(
         &err,
         "two articles have the URL /world/same/",
@@ -60,12 +39,7 @@ fn every_content_error_is_reported_in_one_run() {
         err.contains("content/world/dup-one.md and content/world/dup-two.md"),
         "both files are named:\n{err}"
     );
-    assert_reported(
-        &err,
-        "the file is empty",
-        "content/world/empty.md",
-        "add front matter",
-    );
+    assert_reported(&err, "the file is empty", "content/world/empty.md", "add front matter");
     assert_reported(
         &err,
         "no front matter",
@@ -90,17 +64,9 @@ fn every_content_error_is_reported_in_one_run() {
         "content/world/pin.md:4",
         "use the slug of a published article",
     );
-    assert_reported(
-        &err,
-        "not valid UTF-8",
-        "content/world/latin1.md:2",
-        "save the file as UTF-8",
-    );
+    assert_reported(&err, "not valid UTF-8", "content/world/latin1.md:2", "save the file as UTF-8");
     assert!(err.contains("build failed with 10 problems"), "{err}");
-    assert!(
-        !site.join("public").exists(),
-        "a failed build writes no output"
-    );
+    assert!(!site.join("public").exists(), "a failed build writes no output");
 }
 
 #[test]
@@ -109,11 +75,7 @@ fn escaping_slugs_write_nothing_outside_the_site() {
     let before = common::read_tree(dir.path());
     let out = broadsheet(&site, &["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        common::read_tree(dir.path()),
-        before,
-        "nothing was written anywhere"
-    );
+    assert_eq!(common::read_tree(dir.path()), before, "nothing was written anywhere");
 }
 
 #[test]
@@ -121,10 +83,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let (dir, site) = common::site_copy("basic");
     assert!(broadsheet(&site, &["build"]).status.success());
     let before = common::read_tree(&site.join("public"));
-    write(
-        &site.join("content/world/broken.md"),
-        "+++\ntitle = \"Broken\"\n+++\n",
-    );
+    write(&site.join("content/world/broken.md"), "+++\ntitle = \"Broken\"\n+++\n");
     let out = broadsheet(&site, &["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(common::read_tree(&site.join("public")), before);
@@ -133,10 +92,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().contains("tmp"))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders are removed: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "temporary folders are removed: {leftovers:?}");
     drop(dir);
 }
 
@@ -158,7 +114,10 @@ fn a_template_error_names_template_line_and_page() {
 #[test]
 fn a_template_syntax_error_names_the_line() {
     let (_dir, site) = common::site_copy("basic");
-    write(&site.join("templates/article.html"), "{% extends \"base.html\" %}\n{% block content %}\n{{ article.title \n{% endblock content %}\n");
+    write(
+        &site.join("templates/article.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ article.title \n{% endblock content %}\n",
+    );
     let err = stderr(&broadsheet(&site, &["build"]));
     assert!(err.contains("--> templates/article.html:4"), "{err}");
     assert!(err.contains("Failed to parse 'article.html'"), "{err}");
@@ -167,19 +126,11 @@ fn a_template_syntax_error_names_the_line() {
 #[test]
 fn config_errors_suggest_the_right_key() {
     let (_dir, site) = common::site_copy("basic");
-    write(
-        &site.join("config.toml"),
-        "title = \"x\"\ntimezon = \"UTC\"\n",
-    );
+    write(&site.join("config.toml"), "title = \"x\"\ntimezon = \"UTC\"\n");
     let out = broadsheet(&site, &["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert_reported(
-        &err,
-        "unknown key `timezon`",
-        "config.toml:2:1",
-        "did you mean `timezone`?",
-    );
+    assert_reported(&err, "unknown key `timezon`", "config.toml:2:1", "did you mean `timezone`?");
 }
 
 #[test]
@@ -189,14 +140,13 @@ fn a_broken_link_between_articles_is_a_warning_with_its_line() {
     let out = broadsheet(&site, &["build"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains("warning: broken link: `gone.md` is not a published article\n  --> content/world/linker.md:8"), "{err}");
+    assert!(
+        err.contains(
+            "warning: broken link: `gone.md` is not a published article\n  --> content/world/linker.md:8"
+        ),
+        "{err}"
+    );
     let html = std::fs::read_to_string(site.join("public/world/linker/index.html")).unwrap();
-    assert!(
-        html.contains("<a href=\"/world/summit/\">summit</a>"),
-        "{html}"
-    );
-    assert!(
-        html.contains("<a href=\"/tech/rocket/\">rocket</a>"),
-        "{html}"
-    );
+    assert!(html.contains("<a href=\"/world/summit/\">summit</a>"), "{html}");
+    assert!(html.contains("<a href=\"/tech/rocket/\">rocket</a>"), "{html}");
 }

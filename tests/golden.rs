@@ -18,9 +18,7 @@ fn check_golden(case: &str, base_url: Option<&str>) {
         drafts: false,
         future: false,
         base_url: base_url.map(str::to_string),
-        now: chrono::Utc
-            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
-            .unwrap(),
+        now: chrono::Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
     };
     build(&options).unwrap_or_else(|e| panic!("{case} failed to build: {e}"));
     let actual = common::read_tree(&out);
@@ -39,31 +37,15 @@ fn check_golden(case: &str, base_url: Option<&str>) {
 
 fn compare(expected_dir: &Path, actual: &std::collections::BTreeMap<String, Vec<u8>>) {
     let expected = common::read_tree(expected_dir);
-    let missing: Vec<&String> = expected
-        .keys()
-        .filter(|k| !actual.contains_key(*k))
-        .collect();
-    let extra: Vec<&String> = actual
-        .keys()
-        .filter(|k| !expected.contains_key(*k))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "files not built: {missing:?} (BROADSHEET_BLESS=1 regenerates)"
-    );
-    assert!(
-        extra.is_empty(),
-        "unexpected files: {extra:?} (BROADSHEET_BLESS=1 regenerates)"
-    );
+    let missing: Vec<&String> = expected.keys().filter(|k| !actual.contains_key(*k)).collect();
+    let extra: Vec<&String> = actual.keys().filter(|k| !expected.contains_key(*k)).collect();
+    assert!(missing.is_empty(), "files not built: {missing:?} (BROADSHEET_BLESS=1 regenerates)");
+    assert!(extra.is_empty(), "unexpected files: {extra:?} (BROADSHEET_BLESS=1 regenerates)");
     for (path, bytes) in &expected {
         let got = &actual[path];
         if got != bytes {
             let (e, g) = (String::from_utf8_lossy(bytes), String::from_utf8_lossy(got));
-            let line = e
-                .lines()
-                .zip(g.lines())
-                .position(|(a, b)| a != b)
-                .map_or(0, |i| i + 1);
+            let line = e.lines().zip(g.lines()).position(|(a, b)| a != b).map_or(0, |i| i + 1);
             panic!("{path} differs from the golden file at line {line}:\nexpected: {:?}\n     got: {:?}\n(BROADSHEET_BLESS=1 regenerates)",
                 e.lines().nth(line.saturating_sub(1)).unwrap_or(""), g.lines().nth(line.saturating_sub(1)).unwrap_or(""));
         }

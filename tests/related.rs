@@ -15,10 +15,7 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: usize) -> usize {
@@ -26,8 +23,8 @@ impl Lcg {
     }
     fn word(&mut self) -> String {
         const SYL: [&str; 16] = [
-            "ka", "lo", "mer", "vin", "tor", "sa", "pel", "qui", "dra", "nox", "fen", "ul", "bri",
-            "zan", "cor", "eth",
+            "ka", "lo", "mer", "vin", "tor", "sa", "pel", "qui", "dra", "nox", "fen", "ul", "bri", "zan",
+            "cor", "eth",
         ];
         (0..3).map(|_| SYL[self.below(SYL.len())]).collect()
     }
@@ -45,22 +42,14 @@ fn generate(site: &Path, articles: usize) -> HashMap<String, Option<usize>> {
     let mut story = 0;
     let mut n = 0;
     while n < articles {
-        let size = if rng.below(10) < 7 {
-            2 + rng.below(4)
-        } else {
-            1
-        };
+        let size = if rng.below(10) < 7 { 2 + rng.below(4) } else { 1 };
         story += 1;
         let names: Vec<String> = (0..6).map(|_| rng.word()).collect();
         let story_tag = rng.word();
         let home = CATEGORIES[rng.below(CATEGORIES.len())];
         let day = 1 + rng.below(25);
         for _ in 0..size.min(articles - n) {
-            let category = if rng.below(10) < 7 {
-                home
-            } else {
-                CATEGORIES[rng.below(CATEGORIES.len())]
-            };
+            let category = if rng.below(10) < 7 { home } else { CATEGORIES[rng.below(CATEGORIES.len())] };
             let mut tags = vec![GENERIC_TAGS[rng.below(GENERIC_TAGS.len())].to_string()];
             if size > 1 && rng.below(2) == 0 {
                 tags.push(story_tag.clone());
@@ -90,7 +79,12 @@ fn generate(site: &Path, articles: usize) -> HashMap<String, Option<usize>> {
             let tags: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
             write(
                 &site.join(format!("content/{category}/{slug}.md")),
-                &format!("+++\ntitle = \"{}\"\ndate = 2026-03-{day:02}T{:02}:00:00Z\ntags = [{}]\n+++\n\n{body}", title.join(" "), rng.below(24), tags.join(", ")),
+                &format!(
+                    "+++\ntitle = \"{}\"\ndate = 2026-03-{day:02}T{:02}:00:00Z\ntags = [{}]\n+++\n\n{body}",
+                    title.join(" "),
+                    rng.below(24),
+                    tags.join(", ")
+                ),
             );
             truth.insert(slug, (size > 1).then_some(story));
             n += 1;
@@ -104,9 +98,7 @@ fn sidebar_links(html: &str) -> Vec<String> {
     let Some(start) = html.find("class=\"related-news\"") else {
         return Vec::new();
     };
-    let end = html[start..]
-        .find("</aside>")
-        .map_or(html.len(), |e| start + e);
+    let end = html[start..].find("</aside>").map_or(html.len(), |e| start + e);
     html[start..end]
         .split("href=\"")
         .skip(1)
@@ -123,15 +115,9 @@ fn sidebars_find_the_story_on_a_generated_corpus() {
     let out = broadsheet(dir.path(), &["build"]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let mut sizes: HashMap<usize, usize> = HashMap::new();
-    truth
-        .values()
-        .flatten()
-        .for_each(|s| *sizes.entry(*s).or_default() += 1);
+    truth.values().flatten().for_each(|s| *sizes.entry(*s).or_default() += 1);
     let (mut hits, mut slots, mut pages, mut covered) = (0, 0, 0, 0);
-    for entry in walkdir::WalkDir::new(dir.path().join("public"))
-        .into_iter()
-        .map(Result::unwrap)
-    {
+    for entry in walkdir::WalkDir::new(dir.path().join("public")).into_iter().map(Result::unwrap) {
         let slug = entry.file_name().to_string_lossy().to_string();
         let Some(story) = truth.get(&slug) else {
             continue;
@@ -139,33 +125,20 @@ fn sidebars_find_the_story_on_a_generated_corpus() {
         let html = std::fs::read_to_string(entry.path().join("index.html")).unwrap();
         let links: Vec<String> = sidebar_links(&html)
             .iter()
-            .map(|h| {
-                h.trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap()
-                    .to_string()
-            })
+            .map(|h| h.trim_end_matches('/').rsplit('/').next().unwrap().to_string())
             .collect();
         pages += 1;
         covered += usize::from(!links.is_empty());
         if let Some(s) = story {
             let m = (sizes[s] - 1).min(5);
-            hits += links
-                .iter()
-                .take(m)
-                .filter(|l| truth.get(*l) == Some(&Some(*s)))
-                .count();
+            hits += links.iter().take(m).filter(|l| truth.get(*l) == Some(&Some(*s))).count();
             slots += m;
         }
     }
     assert_eq!(pages, 300, "every article page was scored");
     assert_eq!(covered, pages, "every article has a sidebar");
     let precision = hits as f64 / slots as f64;
-    assert!(
-        precision >= 0.9,
-        "precision {precision:.3} ({hits}/{slots}) is below 0.9"
-    );
+    assert!(precision >= 0.9, "precision {precision:.3} ({hits}/{slots}) is below 0.9");
 }
 
 #[test]
@@ -174,10 +147,7 @@ fn related_command_explains_each_signal() {
     let out = broadsheet(&site, &["related", "content/world/summit.md"]);
     let text = stdout(&out);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        text.starts_with("Related to “Leaders meet in \"Harbour\" summit” (/world/summit/)"),
-        "{text}"
-    );
+    assert!(text.starts_with("Related to “Leaders meet in \"Harbour\" summit” (/world/summit/)"), "{text}");
     assert!(
         text.contains(" 1. Talks continue into the night (/world/talks/)")
             || text.contains(" 2. Talks continue into the night (/world/talks/)"),
@@ -187,10 +157,7 @@ fn related_command_explains_each_signal() {
         text.contains("score ") && text.contains("(text ") && text.contains("× (1 + category "),
         "{text}"
     );
-    assert!(
-        text.contains("shared tags: Diplomacy (on 2 articles)"),
-        "{text}"
-    );
+    assert!(text.contains("shared tags: Diplomacy (on 2 articles)"), "{text}");
     let by_slug = broadsheet(&site, &["related", "-s", ".", "summit"]);
     assert_eq!(stdout(&by_slug), text, "a slug finds the same article");
     let missing = broadsheet(&site, &["related", "no-such-story"]);

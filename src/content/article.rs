@@ -88,12 +88,7 @@ impl Article {
         let fm_line = split.front_matter_line;
         let raw: FrontMatter = toml::from_str(split.front_matter)
             .map_err(|e| vec![toml_diagnostic(path, split.front_matter, fm_line, &e)])?;
-        let mut checker = Checker {
-            path,
-            text: split.front_matter,
-            first_line: fm_line,
-            errors: Vec::new(),
-        };
+        let mut checker = Checker { path, text: split.front_matter, first_line: fm_line, errors: Vec::new() };
         let article = checker.unpack(raw, split.body, split.body_line, ctx);
         match article {
             Some(a) if checker.errors.is_empty() => Ok(a),
@@ -105,25 +100,16 @@ impl Article {
 fn split_diagnostic(path: &Path, err: SplitError) -> Diagnostic {
     let d = Diagnostic::new(path, "");
     match err {
-        SplitError::Empty => Diagnostic {
-            message: "the file is empty".into(),
-            ..d
+        SplitError::Empty => Diagnostic { message: "the file is empty".into(), ..d }
+            .hint("add front matter with at least `title` and `date`, or delete the file"),
+        SplitError::NoFrontMatter => {
+            Diagnostic { message: "no front matter: the first line is not `+++`".into(), ..d }
+                .at(1, Some(1))
+                .hint("start the file with `+++`, then `title = \"...\"` and `date = 2026-01-31`, then `+++`")
         }
-        .hint("add front matter with at least `title` and `date`, or delete the file"),
-        SplitError::NoFrontMatter => Diagnostic {
-            message: "no front matter: the first line is not `+++`".into(),
-            ..d
-        }
-        .at(1, Some(1))
-        .hint(
-            "start the file with `+++`, then `title = \"...\"` and `date = 2026-01-31`, then `+++`",
-        ),
-        SplitError::Unterminated => Diagnostic {
-            message: "front matter is not closed".into(),
-            ..d
-        }
-        .at(1, Some(1))
-        .hint("add a line `+++` after the last front matter key"),
+        SplitError::Unterminated => Diagnostic { message: "front matter is not closed".into(), ..d }
+            .at(1, Some(1))
+            .hint("add a line `+++` after the last front matter key"),
     }
 }
 
@@ -143,11 +129,7 @@ impl Checker<'_> {
 
     fn error_at<T>(&mut self, spanned: &Spanned<T>, message: String, hint: &str) {
         let (line, col) = self.line_of(spanned);
-        self.errors.push(
-            Diagnostic::new(self.path, message)
-                .at(line, Some(col))
-                .hint(hint),
-        );
+        self.errors.push(Diagnostic::new(self.path, message).at(line, Some(col)).hint(hint));
     }
 
     fn missing(&mut self, key: &str, hint: &str) {
@@ -184,11 +166,7 @@ impl Checker<'_> {
         } = raw;
         let title = match title {
             Some(t) if t.get_ref().trim().is_empty() => {
-                self.error_at(
-                    &t,
-                    "`title` is empty".into(),
-                    "write the headline between the quotes",
-                );
+                self.error_at(&t, "`title` is empty".into(), "write the headline between the quotes");
                 None
             }
             Some(t) => Some(t.into_inner().trim().to_string()),
@@ -200,18 +178,17 @@ impl Checker<'_> {
         let date = match date {
             Some(d) => self.datetime(&d, ctx.tz),
             None => {
-                self.missing("date", "add the publication date: `date = 2026-11-24T09:30:00Z` or `date = 2026-11-24`");
+                self.missing(
+                    "date",
+                    "add the publication date: `date = 2026-11-24T09:30:00Z` or `date = 2026-11-24`",
+                );
                 None
             }
         };
         let updated = updated.and_then(|u| self.datetime(&u, ctx.tz));
         let category = self.category(category);
         let slug = self.slug(slug);
-        let aliases = aliases
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|a| self.alias(a))
-            .collect();
+        let aliases = aliases.unwrap_or_default().into_iter().filter_map(|a| self.alias(a)).collect();
         let tags = self.tags(tags.unwrap_or_default());
         let related_pins = related
             .unwrap_or_default()
@@ -223,11 +200,8 @@ impl Checker<'_> {
             Some(Authors::Many(list)) => list,
             None => Vec::new(),
         };
-        let mut authors: Vec<String> = authors
-            .into_iter()
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty())
-            .collect();
+        let mut authors: Vec<String> =
+            authors.into_iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
         if authors.is_empty() {
             authors.push(ctx.default_author.to_string());
         }
@@ -236,14 +210,8 @@ impl Checker<'_> {
             SourceField::Full { name, url } => Source { name, url },
         });
         let image = image.map(|i| match i {
-            ImageField::Src(src) => Image {
-                src,
-                alt: String::new(),
-            },
-            ImageField::Full { src, alt } => Image {
-                src,
-                alt: alt.unwrap_or_default(),
-            },
+            ImageField::Src(src) => Image { src, alt: String::new() },
+            ImageField::Full { src, alt } => Image { src, alt: alt.unwrap_or_default() },
         });
         Some(Article {
             path: self.path.to_path_buf(),
@@ -272,11 +240,7 @@ impl Checker<'_> {
         match to_utc(value.get_ref(), tz) {
             Ok(d) => Some(d),
             Err(message) => {
-                self.error_at(
-                    value,
-                    message,
-                    "write a date like `2026-11-24` or `2026-11-24T09:30:00Z`",
-                );
+                self.error_at(value, message, "write a date like `2026-11-24` or `2026-11-24T09:30:00Z`");
                 None
             }
         }
@@ -295,12 +259,8 @@ impl Checker<'_> {
             return Some(c.into_inner().trim().to_string());
         }
         // content/<folder>/.../file.md: the first folder under content/ is the category.
-        let folders: Vec<String> = self
-            .path
-            .components()
-            .skip(1)
-            .map(|c| c.as_os_str().to_string_lossy().to_string())
-            .collect();
+        let folders: Vec<String> =
+            self.path.components().skip(1).map(|c| c.as_os_str().to_string_lossy().to_string()).collect();
         if folders.len() >= 2 {
             return Some(folders[0].clone());
         }
@@ -314,11 +274,7 @@ impl Checker<'_> {
 
     fn slug(&mut self, slug: Option<Spanned<String>>) -> Option<String> {
         let Some(s) = slug else {
-            let stem = self
-                .path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
+            let stem = self.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
             let slug = slugs::slugify(&stem);
             if slug.is_empty() {
                 self.errors.push(
@@ -330,16 +286,14 @@ impl Checker<'_> {
             return Some(slug);
         };
         match slugs::check_segment(s.get_ref()) {
-            Ok(()) => Some(slugs::slugify(s.get_ref()))
-                .filter(|v| !v.is_empty())
-                .or_else(|| {
-                    self.error_at(
-                        &s,
-                        format!("slug `{}` has no letters or digits", s.get_ref()),
-                        "use a slug like `my-article`",
-                    );
-                    None
-                }),
+            Ok(()) => Some(slugs::slugify(s.get_ref())).filter(|v| !v.is_empty()).or_else(|| {
+                self.error_at(
+                    &s,
+                    format!("slug `{}` has no letters or digits", s.get_ref()),
+                    "use a slug like `my-article`",
+                );
+                None
+            }),
             Err(why) => {
                 self.error_at(
                     &s,
@@ -375,10 +329,7 @@ impl Checker<'_> {
                     format!("tag `{name}` has no letters or digits"),
                     "remove it or write it as a word",
                 );
-            } else if !out
-                .iter()
-                .any(|t| slugs::slugify(t) == slugs::slugify(name))
-            {
+            } else if !out.iter().any(|t| slugs::slugify(t) == slugs::slugify(name)) {
                 out.push(name.to_string());
             }
         }
@@ -426,10 +377,7 @@ mod tests {
     use super::*;
 
     fn ctx() -> ParseContext<'static> {
-        ParseContext {
-            tz: chrono_tz::Europe::Berlin,
-            default_author: "Desk",
-        }
+        ParseContext { tz: chrono_tz::Europe::Berlin, default_author: "Desk" }
     }
 
     fn parse(path: &str, text: &str) -> Result<Article, Vec<Diagnostic>> {
@@ -447,15 +395,8 @@ mod tests {
         assert_eq!(a.category, "technology");
         assert_eq!(a.slug, "aws");
         assert_eq!(a.authors, vec!["A", "B"]);
-        assert_eq!(
-            a.tags,
-            vec!["AWS", "AI"],
-            "duplicate tags by slug are merged"
-        );
-        assert_eq!(
-            a.source.unwrap().url.as_deref(),
-            Some("https://techcrunch.com/")
-        );
+        assert_eq!(a.tags, vec!["AWS", "AI"], "duplicate tags by slug are merged");
+        assert_eq!(a.source.unwrap().url.as_deref(), Some("https://techcrunch.com/"));
         assert_eq!(a.image.unwrap().src, "aws.jpg");
         assert_eq!(a.aliases, vec!["old/aws/"]);
         assert_eq!(a.extra["views"].as_integer(), Some(1));
@@ -464,54 +405,33 @@ mod tests {
 
     #[test]
     fn local_dates_use_the_site_time_zone() {
-        let a = parse(
-            "content/x/a.md",
-            "+++\ntitle = \"t\"\ndate = 2026-07-01T12:00:00\n+++\n",
-        )
-        .unwrap();
+        let a = parse("content/x/a.md", "+++\ntitle = \"t\"\ndate = 2026-07-01T12:00:00\n+++\n").unwrap();
         assert_eq!(a.date.to_rfc3339(), "2026-07-01T10:00:00+00:00");
-        let b = parse(
-            "content/x/a.md",
-            "+++\ntitle = \"t\"\ndate = 2026-01-01\n+++\n",
-        )
-        .unwrap();
+        let b = parse("content/x/a.md", "+++\ntitle = \"t\"\ndate = 2026-01-01\n+++\n").unwrap();
         assert_eq!(b.date.to_rfc3339(), "2025-12-31T23:00:00+00:00");
     }
 
     #[test]
     fn default_author_applies() {
-        let a = parse(
-            "content/x/a.md",
-            "+++\ntitle = \"t\"\ndate = 2026-01-01\n+++\n",
-        )
-        .unwrap();
+        let a = parse("content/x/a.md", "+++\ntitle = \"t\"\ndate = 2026-01-01\n+++\n").unwrap();
         assert_eq!(a.authors, vec!["Desk"]);
     }
 
     #[test]
     fn unknown_key_names_line_and_suggestion() {
-        let errs = parse(
-            "content/x/a.md",
-            "+++\ntitle = \"t\"\ndate = 2026-01-01\ncatgory = \"World\"\n+++\n",
-        )
-        .unwrap_err();
+        let errs =
+            parse("content/x/a.md", "+++\ntitle = \"t\"\ndate = 2026-01-01\ncatgory = \"World\"\n+++\n")
+                .unwrap_err();
         assert_eq!(errs[0].line, Some(4));
         assert_eq!(errs[0].message, "unknown key `catgory`");
-        assert!(errs[0]
-            .hint
-            .as_deref()
-            .unwrap()
-            .starts_with("did you mean `category`?"));
+        assert!(errs[0].hint.as_deref().unwrap().starts_with("did you mean `category`?"));
     }
 
     #[test]
     fn all_problems_of_one_file_are_reported() {
         let errs = parse("a.md", "+++\nslug = \"../up\"\n+++\n").unwrap_err();
         let messages: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
-        assert!(
-            messages.contains(&"missing `title` in front matter"),
-            "{messages:?}"
-        );
+        assert!(messages.contains(&"missing `title` in front matter"), "{messages:?}");
         assert!(messages.contains(&"missing `date` in front matter"));
         assert!(messages.iter().any(|m| m.starts_with("slug `../up`")));
         assert!(messages.iter().any(|m| m.starts_with("no category")));
@@ -519,11 +439,7 @@ mod tests {
 
     #[test]
     fn invalid_date_is_located() {
-        let errs = parse(
-            "content/x/a.md",
-            "+++\ntitle = \"t\"\ndate = 2026-13-01\n+++\n",
-        )
-        .unwrap_err();
+        let errs = parse("content/x/a.md", "+++\ntitle = \"t\"\ndate = 2026-13-01\n+++\n").unwrap_err();
         assert_eq!(errs[0].line, Some(3));
     }
 }

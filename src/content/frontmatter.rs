@@ -57,10 +57,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 
 /// Removes a UTF-8 byte order mark and turns CRLF line ends into LF.
 pub fn normalise(text: String) -> String {
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
@@ -98,10 +95,7 @@ pub enum Authors {
 
 /// `source = "Reuters"` or `source = { name = "Reuters", url = "https://..." }`.
 #[derive(Debug, Deserialize)]
-#[serde(
-    untagged,
-    expecting = "a name or a table { name = \"...\", url = \"...\" }"
-)]
+#[serde(untagged, expecting = "a name or a table { name = \"...\", url = \"...\" }")]
 pub enum SourceField {
     Name(String),
     Full { name: String, url: Option<String> },
@@ -109,10 +103,7 @@ pub enum SourceField {
 
 /// `image = "a.jpg"` or `image = { src = "a.jpg", alt = "..." }`.
 #[derive(Debug, Deserialize)]
-#[serde(
-    untagged,
-    expecting = "a file name or a table { src = \"...\", alt = \"...\" }"
-)]
+#[serde(untagged, expecting = "a file name or a table { src = \"...\", alt = \"...\" }")]
 pub enum ImageField {
     Src(String),
     Full { src: String, alt: Option<String> },

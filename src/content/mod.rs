@@ -34,10 +34,7 @@ pub fn load(site: &Path, ctx: &ParseContext) -> Content {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().unwrap_or(&root).to_path_buf();
-                content.errors.push(Diagnostic::new(
-                    rel(site, &path),
-                    format!("cannot read: {e}"),
-                ));
+                content.errors.push(Diagnostic::new(rel(site, &path), format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -51,10 +48,8 @@ pub fn load(site: &Path, ctx: &ParseContext) -> Content {
             content.assets.push(path);
         }
     }
-    let results: Vec<Result<Article, Vec<Diagnostic>>> = markdown
-        .par_iter()
-        .map(|path| from_file(site, path, ctx))
-        .collect();
+    let results: Vec<Result<Article, Vec<Diagnostic>>> =
+        markdown.par_iter().map(|path| from_file(site, path, ctx)).collect();
     for result in results {
         match result {
             Ok(article) => content.articles.push(article),

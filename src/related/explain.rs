@@ -14,13 +14,8 @@ pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: Ar
     let matches = engine.matches(id);
     let me = library.get(id);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Related to “{}” (/{})\n  {}",
-        me.article.title,
-        me.path,
-        me.article.path.display()
-    );
+    let _ =
+        writeln!(out, "Related to “{}” (/{})\n  {}", me.article.title, me.path, me.article.path.display());
     let _ = writeln!(
         out,
         "  weights: text {} · tags {} · category {} · date {} (half-life {} days) · min_score {}\n",
@@ -33,13 +28,7 @@ pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: Ar
     );
     for (rank, item) in list.iter().enumerate() {
         let other = library.get(item.id);
-        let _ = writeln!(
-            out,
-            "{:>2}. {} (/{})",
-            rank + 1,
-            other.article.title,
-            other.path
-        );
+        let _ = writeln!(out, "{:>2}. {} (/{})", rank + 1, other.article.title, other.path);
         if me.pins.contains(&item.id) {
             let _ = writeln!(out, "    pinned by `related` in the front matter");
         } else if item.fallback {
@@ -53,14 +42,18 @@ pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: Ar
             let _ = writeln!(
                 out,
                 "    score {:.3} = (text {:.3}×{} + tags {:.3}×{}) × (1 + category {}×{} + date {:.3}×{})",
-                m.score, s.text, config.text_weight, s.tags, config.tag_weight, s.category, config.category_weight, s.date, config.date_weight
+                m.score,
+                s.text,
+                config.text_weight,
+                s.tags,
+                config.tag_weight,
+                s.category,
+                config.category_weight,
+                s.date,
+                config.date_weight
             );
-            let words: Vec<String> = engine
-                .shared_terms(id, item.id)
-                .into_iter()
-                .take(8)
-                .map(|(w, _)| w)
-                .collect();
+            let words: Vec<String> =
+                engine.shared_terms(id, item.id).into_iter().take(8).map(|(w, _)| w).collect();
             if !words.is_empty() {
                 let _ = writeln!(out, "    shared words: {}", words.join(", "));
             }
@@ -81,12 +74,6 @@ fn shared_tags(library: &Library, a: ArticleId, b: ArticleId) -> Vec<String> {
     ea.tags
         .iter()
         .filter(|t| eb.tags.contains(t))
-        .map(|&t| {
-            format!(
-                "{} (on {} articles)",
-                library.tags[t].name,
-                library.tags[t].articles.len()
-            )
-        })
+        .map(|&t| format!("{} (on {} articles)", library.tags[t].name, library.tags[t].articles.len()))
         .collect()
 }

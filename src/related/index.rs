@@ -33,8 +33,7 @@ impl Signals {
     /// date, so that neither a shared category nor a close date alone makes a match.
     pub fn score(&self, c: &RelatedConfig) -> f32 {
         let evidence = c.text_weight as f32 * self.text + c.tag_weight as f32 * self.tags;
-        evidence
-            * (1.0 + c.category_weight as f32 * self.category + c.date_weight as f32 * self.date)
+        evidence * (1.0 + c.category_weight as f32 * self.category + c.date_weight as f32 * self.date)
     }
 }
 
@@ -82,38 +81,22 @@ impl Index {
             }
         }
         let cap = frequency_cap(n) as u32;
-        let avg_len = bags
-            .iter()
-            .map(|b| b.iter().map(|(_, tf)| tf).sum::<f32>())
-            .sum::<f32>()
-            / n.max(1) as f32;
-        let raw: Vec<Vec<(u64, f32)>> = bags
-            .into_par_iter()
-            .map(|bag| signature(bag, &df, cap, n, avg_len))
-            .collect();
+        let avg_len =
+            bags.iter().map(|b| b.iter().map(|(_, tf)| tf).sum::<f32>()).sum::<f32>() / n.max(1) as f32;
+        let raw: Vec<Vec<(u64, f32)>> =
+            bags.into_par_iter().map(|bag| signature(bag, &df, cap, n, avg_len)).collect();
         let (signatures, text_postings, term_ids) = invert(raw);
         let (tag_vectors, tag_postings) = tag_index(library, cap as usize);
-        Index {
-            signatures,
-            text_postings,
-            tag_vectors,
-            tag_postings,
-            term_ids,
-        }
+        Index { signatures, text_postings, tag_vectors, tag_postings, term_ids }
     }
 }
 
 /// Term frequencies of one article, the headline and standfirst boosted, sorted by term id.
-fn bag(
-    analyzer: &Analyzer,
-    cache: &mut WordCache,
-    entry: &crate::library::Entry,
-) -> Vec<(u64, f32)> {
+fn bag(analyzer: &Analyzer, cache: &mut WordCache, entry: &crate::library::Entry) -> Vec<(u64, f32)> {
     let mut tf: HashMap<u64, f32> = HashMap::default();
     let a = &entry.article;
-    let mut add = |text: &str, weight: f32| {
-        analyzer.term_ids(text, cache, |t| *tf.entry(t).or_default() += weight)
-    };
+    let mut add =
+        |text: &str, weight: f32| analyzer.term_ids(text, cache, |t| *tf.entry(t).or_default() += weight);
     add(&a.title, TITLE_BOOST);
     add(&a.summary, SUMMARY_BOOST);
     add(&html_text(&a.html), 1.0);

@@ -61,20 +61,9 @@ impl<'a> Engine<'a> {
     pub fn new(library: &'a Library, config: &'a RelatedConfig, language: &str) -> Engine<'a> {
         let analyzer = Analyzer::new(language, config.stemming);
         let index = Index::build(library, &analyzer);
-        let dates = library
-            .entries
-            .iter()
-            .map(|e| e.article.date.timestamp())
-            .collect();
+        let dates = library.entries.iter().map(|e| e.article.date.timestamp()).collect();
         let categories = library.entries.iter().map(|e| e.category).collect();
-        Engine {
-            library,
-            config,
-            index,
-            analyzer,
-            dates,
-            categories,
-        }
+        Engine { library, config, index, analyzer, dates, categories }
     }
 
     /// Related lists for every article, in article order.
@@ -83,11 +72,7 @@ impl<'a> Engine<'a> {
         (0..n)
             .into_par_iter()
             .map_init(
-                || Scratch {
-                    text: vec![0.0; n],
-                    tags: vec![0.0; n],
-                    touched: Vec::new(),
-                },
+                || Scratch { text: vec![0.0; n], tags: vec![0.0; n], touched: Vec::new() },
                 |scratch, i| self.list(ArticleId(i as u32), scratch),
             )
             .collect()
@@ -96,21 +81,14 @@ impl<'a> Engine<'a> {
     /// The best matches of one article above `min_score`, best first, at most `count`.
     pub fn matches(&self, id: ArticleId) -> Vec<Match> {
         let n = self.library.entries.len();
-        let mut scratch = Scratch {
-            text: vec![0.0; n],
-            tags: vec![0.0; n],
-            touched: Vec::new(),
-        };
+        let mut scratch = Scratch { text: vec![0.0; n], tags: vec![0.0; n], touched: Vec::new() };
         self.top_matches(id, &mut scratch)
     }
 
     /// Words whose index terms both articles' signatures share, strongest first, with the
     /// product of their weights (the word as first written in `a`).
     pub fn shared_terms(&self, a: ArticleId, b: ArticleId) -> Vec<(String, f32)> {
-        let (sa, sb) = (
-            &self.index.signatures[a.index()],
-            &self.index.signatures[b.index()],
-        );
+        let (sa, sb) = (&self.index.signatures[a.index()], &self.index.signatures[b.index()]);
         let entry = self.library.get(a);
         let mut words: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
         let text = format!(
@@ -120,9 +98,7 @@ impl<'a> Engine<'a> {
             text::html_text(&entry.article.html)
         );
         self.analyzer.terms_with_words(&text, |term, word| {
-            words
-                .entry(text::term_id(term))
-                .or_insert_with(|| word.to_string());
+            words.entry(text::term_id(term)).or_insert_with(|| word.to_string());
         });
         let mut shared: Vec<(String, f32)> = sa
             .iter()
@@ -142,10 +118,7 @@ impl<'a> Engine<'a> {
         let mut list: Vec<Related> = Vec::with_capacity(count);
         let push = |list: &mut Vec<Related>, other: ArticleId, fallback: bool| {
             if other != id && list.len() < count && !list.iter().any(|r| r.id == other) {
-                list.push(Related {
-                    id: other,
-                    fallback,
-                });
+                list.push(Related { id: other, fallback });
             }
         };
         for &pin in &entry.pins {
@@ -188,17 +161,11 @@ impl<'a> Engine<'a> {
         let mut best: Vec<Match> = Vec::with_capacity(c.count + 1);
         for &doc in &scratch.touched {
             let tags = scratch.tags[doc as usize].min(1.0);
-            let signals = Signals {
-                text: scratch.text[doc as usize],
-                tags,
-                ..Signals::default()
-            };
+            let signals = Signals { text: scratch.text[doc as usize], tags, ..Signals::default() };
             scratch.text[doc as usize] = 0.0;
             scratch.tags[doc as usize] = 0.0;
             let bound = signals.score(c) * max_boost;
-            if bound < c.min_score as f32
-                || (best.len() == c.count && bound < best[c.count - 1].score)
-            {
+            if bound < c.min_score as f32 || (best.len() == c.count && bound < best[c.count - 1].score) {
                 continue;
             }
             if let Some(m) = self.score(id, ArticleId(doc), signals) {
@@ -221,19 +188,11 @@ impl<'a> Engine<'a> {
         {
             return None;
         }
-        signals.category = if self.categories[i] == self.categories[j] {
-            1.0
-        } else {
-            0.0
-        };
+        signals.category = if self.categories[i] == self.categories[j] { 1.0 } else { 0.0 };
         let days = self.dates[i].abs_diff(self.dates[j]) as f32 / 86_400.0;
         signals.date = 0.5f32.powf(days / c.half_life_days.max(0.001) as f32);
         let score = signals.score(c);
-        (score >= c.min_score as f32).then_some(Match {
-            id: other,
-            signals,
-            score,
-        })
+        (score >= c.min_score as f32).then_some(Match { id: other, signals, score })
     }
 
     /// Best first; ties by newer date, then by URL.

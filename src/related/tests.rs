@@ -12,21 +12,15 @@ use crate::library::Selection;
 
 /// (file, front matter lines, body) -> a rendered library.
 fn library(articles: &[(&str, &str, &str)]) -> Library {
-    let ctx = ParseContext {
-        tz: Tz::UTC,
-        default_author: "Desk",
-    };
+    let ctx = ParseContext { tz: Tz::UTC, default_author: "Desk" };
     let parsed: Vec<Article> = articles
         .iter()
         .map(|(path, fm, body)| {
             Article::parse(Path::new(path), &format!("+++\n{fm}\n+++\n{body}\n"), &ctx).unwrap()
         })
         .collect();
-    let selection = Selection {
-        drafts: false,
-        future: false,
-        now: Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
-    };
+    let selection =
+        Selection { drafts: false, future: false, now: Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap() };
     let (mut lib, errors) = Library::build(parsed, &[], Tz::UTC, &selection);
     assert!(errors.is_empty(), "{errors:?}");
     lib.render_markdown(&MarkdownConfig::default(), "/");
@@ -72,10 +66,8 @@ fn filler() -> Vec<(String, String, String)> {
 
 fn with_filler(extra: &[(&str, &str, &str)]) -> Library {
     let filler = filler();
-    let mut all: Vec<(&str, &str, &str)> = filler
-        .iter()
-        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
-        .collect();
+    let mut all: Vec<(&str, &str, &str)> =
+        filler.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
     all.extend_from_slice(extra);
     library(&all)
 }
@@ -92,14 +84,8 @@ fn rare_shared_story_terms_rank_the_story_first() {
     let related = compute(&lib, &RelatedConfig::default(), "en");
     let bid = id_of(&lib, "business/quarvex-bid/");
     let top: Vec<String> = paths(&lib, &related[bid.index()])[..2].to_vec();
-    assert!(
-        top.contains(&"politics/quarvex-review/".to_string()),
-        "{top:?}"
-    );
-    assert!(
-        top.contains(&"business/tellimar-board/".to_string()),
-        "{top:?}"
-    );
+    assert!(top.contains(&"politics/quarvex-review/".to_string()), "{top:?}");
+    assert!(top.contains(&"business/tellimar-board/".to_string()), "{top:?}");
     assert!(!related[bid.index()][0].fallback);
 }
 
@@ -112,10 +98,7 @@ fn common_tags_do_not_dominate() {
     let review = id_of(&lib, "politics/quarvex-review/");
     let mut top = paths(&lib, &related[review.index()])[..2].to_vec();
     top.sort();
-    assert_eq!(
-        top,
-        vec!["business/quarvex-bid/", "business/tellimar-board/"]
-    );
+    assert_eq!(top, vec!["business/quarvex-bid/", "business/tellimar-board/"]);
 }
 
 #[test]
@@ -141,24 +124,14 @@ fn rare_shared_tags_link_articles_without_shared_words() {
 #[test]
 fn the_same_content_gives_the_same_lists_in_any_order() {
     let mut files: Vec<(String, String, String)> = filler();
-    files.extend(
-        STORY
-            .iter()
-            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())),
-    );
+    files.extend(STORY.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())));
     let as_refs = |v: &Vec<(String, String, String)>| -> Vec<(String, Vec<String>)> {
-        let refs: Vec<(&str, &str, &str)> = v
-            .iter()
-            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
-            .collect();
+        let refs: Vec<(&str, &str, &str)> =
+            v.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
         let lib = library(&refs);
         let related = compute(&lib, &RelatedConfig::default(), "en");
-        let mut out: Vec<(String, Vec<String>)> = lib
-            .entries
-            .iter()
-            .zip(&related)
-            .map(|(e, r)| (e.path.clone(), paths(&lib, r)))
-            .collect();
+        let mut out: Vec<(String, Vec<String>)> =
+            lib.entries.iter().zip(&related).map(|(e, r)| (e.path.clone(), paths(&lib, r))).collect();
         out.sort();
         out
     };
@@ -166,15 +139,8 @@ fn the_same_content_gives_the_same_lists_in_any_order() {
     files.reverse();
     files.swap(0, 7);
     assert_eq!(as_refs(&files), first);
-    let single = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    assert_eq!(
-        single.install(|| as_refs(&files)),
-        first,
-        "thread count does not matter"
-    );
+    let single = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    assert_eq!(single.install(|| as_refs(&files)), first, "thread count does not matter");
 }
 
 #[test]
@@ -196,43 +162,25 @@ fn weak_matches_are_filled_with_the_newest_of_the_category_and_marked() {
         "title = \"Zyxwv qponm\"\ndate = 2026-10-30",
         "Nothing in common at all.",
     )]);
-    let config = RelatedConfig {
-        count: 3,
-        ..RelatedConfig::default()
-    };
+    let config = RelatedConfig { count: 3, ..RelatedConfig::default() };
     let related = compute(&lib, &config, "en");
     let lonely = id_of(&lib, "local/lonely/");
     let list = &related[lonely.index()];
     assert_eq!(list.len(), 3);
     assert!(list.iter().all(|r| r.fallback));
-    assert_eq!(
-        paths(&lib, list),
-        vec!["local/filler-11/", "local/filler-10/", "local/filler-9/"]
-    );
+    assert_eq!(paths(&lib, list), vec!["local/filler-11/", "local/filler-10/", "local/filler-9/"]);
 }
 
 #[test]
 fn include_newer_and_same_category_only_filter_candidates() {
     let lib = with_filler(&STORY);
     let bid = id_of(&lib, "business/quarvex-bid/");
-    let older_only = RelatedConfig {
-        include_newer: false,
-        ..RelatedConfig::default()
-    };
+    let older_only = RelatedConfig { include_newer: false, ..RelatedConfig::default() };
     let list = compute(&lib, &older_only, "en");
-    assert!(
-        list[bid.index()].iter().all(|r| r.fallback),
-        "the bid is the first article of its story"
-    );
-    let same_cat = RelatedConfig {
-        same_category_only: true,
-        ..RelatedConfig::default()
-    };
+    assert!(list[bid.index()].iter().all(|r| r.fallback), "the bid is the first article of its story");
+    let same_cat = RelatedConfig { same_category_only: true, ..RelatedConfig::default() };
     let list = compute(&lib, &same_cat, "en");
-    assert_eq!(
-        paths(&lib, &list[bid.index()])[0],
-        "business/tellimar-board/"
-    );
+    assert_eq!(paths(&lib, &list[bid.index()])[0], "business/tellimar-board/");
     assert!(!paths(&lib, &list[bid.index()]).contains(&"politics/quarvex-review/".to_string()));
 }
 
@@ -245,13 +193,6 @@ fn explain_names_the_shared_terms_and_signals() {
     let best = engine.matches(bid)[0];
     assert!(best.signals.text > 0.3, "{best:?}");
     assert!((best.score - best.signals.score(&config)).abs() < 1e-6);
-    let words: Vec<String> = engine
-        .shared_terms(bid, best.id)
-        .into_iter()
-        .map(|(w, _)| w)
-        .collect();
-    assert!(
-        words.contains(&"quarvex".to_string()) && words.contains(&"tellimar".to_string()),
-        "{words:?}"
-    );
+    let words: Vec<String> = engine.shared_terms(bid, best.id).into_iter().map(|(w, _)| w).collect();
+    assert!(words.contains(&"quarvex".to_string()) && words.contains(&"tellimar".to_string()), "{words:?}");
 }

@@ -22,24 +22,14 @@ impl Analyzer {
     /// An analyzer for a BCP 47 language tag (`en`, `de-CH`); stemming only when asked and
     /// when Snowball knows the language. Unknown languages get no stop words.
     pub fn new(language: &str, stemming: bool) -> Analyzer {
-        let code = language
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("en")
-            .to_ascii_lowercase();
+        let code = language.split(['-', '_']).next().unwrap_or("en").to_ascii_lowercase();
         let stop_words = if STOP_WORD_LANGUAGES.contains(&code.as_str()) {
             stop_words::get(code.as_str()).into_iter().collect()
         } else {
             FxHashSet::default()
         };
-        let stemmer = stemming
-            .then(|| algorithm(&code))
-            .flatten()
-            .map(Stemmer::create);
-        Analyzer {
-            stop_words,
-            stemmer,
-        }
+        let stemmer = stemming.then(|| algorithm(&code)).flatten().map(Stemmer::create);
+        Analyzer { stop_words, stemmer }
     }
 
     /// Calls `emit(term id)` for every index term of `text`, in order. `cache` remembers each
@@ -121,8 +111,8 @@ pub fn html_text(html: &str) -> String {
 }
 
 const STOP_WORD_LANGUAGES: &[&str] = &[
-    "ar", "az", "da", "nl", "en", "fi", "fr", "de", "el", "hu", "id", "it", "kk", "ne", "no", "pt",
-    "ro", "ru", "sl", "es", "sv", "tg", "tr",
+    "ar", "az", "da", "nl", "en", "fi", "fr", "de", "el", "hu", "id", "it", "kk", "ne", "no", "pt", "ro",
+    "ru", "sl", "es", "sv", "tg", "tr",
 ];
 
 fn algorithm(code: &str) -> Option<Algorithm> {
@@ -177,9 +167,7 @@ mod tests {
     #[test]
     fn html_text_drops_tags() {
         assert_eq!(
-            html_text("<p>Hello <em>world</em></p>")
-                .split_whitespace()
-                .collect::<Vec<_>>(),
+            html_text("<p>Hello <em>world</em></p>").split_whitespace().collect::<Vec<_>>(),
             vec!["Hello", "world"]
         );
     }

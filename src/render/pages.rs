@@ -82,19 +82,9 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         tz: Tz,
     ) -> Self {
-        let views = Views {
-            library,
-            config,
-            tz,
-            base_path: config.base_path(),
-        };
+        let views = Views { library, config, tz, base_path: config.base_path() };
         let site = tera::to_value(views.site()).unwrap_or_default();
-        Renderer {
-            views,
-            theme,
-            related,
-            site,
-        }
+        Renderer { views, theme, related, site }
     }
 
     /// Every page of the site, in a stable order.
@@ -112,19 +102,13 @@ impl<'a> Renderer<'a> {
             pages.push(Page::GroupIndex(kind));
             for (g, group) in groups.iter().enumerate() {
                 pages.extend(
-                    (1..=page_count(group.articles.len(), per_page))
-                        .map(|p| Page::Group(kind, g, p)),
+                    (1..=page_count(group.articles.len(), per_page)).map(|p| Page::Group(kind, g, p)),
                 );
             }
         }
         pages.extend((0..lib.days.len()).map(Page::Day));
         for (i, e) in lib.entries.iter().enumerate() {
-            pages.extend(
-                e.article
-                    .aliases
-                    .iter()
-                    .map(|a| Page::Alias(ArticleId(i as u32), a.clone())),
-            );
+            pages.extend(e.article.aliases.iter().map(|a| Page::Alias(ArticleId(i as u32), a.clone())));
         }
         pages
     }
@@ -132,10 +116,9 @@ impl<'a> Renderer<'a> {
     /// Renders one page.
     pub fn render(&self, page: &Page) -> Result<OutputFile, Diagnostic> {
         let (path, bytes) = match page {
-            Page::ThemeAsset(i) => (
-                BUILTIN_ASSETS[*i].0.to_string(),
-                BUILTIN_ASSETS[*i].1.as_bytes().to_vec(),
-            ),
+            Page::ThemeAsset(i) => {
+                (BUILTIN_ASSETS[*i].0.to_string(), BUILTIN_ASSETS[*i].1.as_bytes().to_vec())
+            }
             _ => {
                 let (template, path, context) = self.context(page);
                 let file = html_file(&path);
@@ -152,61 +135,42 @@ impl<'a> Renderer<'a> {
         let mut ctx = Context::new();
         ctx.insert("site", &self.site);
         let config = v.config;
-        let (template, path, title, description, kind): (&str, String, String, String, &str) =
-            match page {
-                Page::Front => {
-                    self.front(&mut ctx);
-                    (
-                        "index.html",
-                        String::new(),
-                        config.title.clone(),
-                        config.description.clone(),
-                        "front",
-                    )
-                }
-                Page::Article(id) => {
-                    let e = lib.get(*id);
-                    ctx.insert("article", &v.article(*id, &self.related[id.index()]));
-                    (
-                        "article.html",
-                        e.path.clone(),
-                        e.article.title.clone(),
-                        e.article.summary.clone(),
-                        "article",
-                    )
-                }
-                Page::Group(kind, g, n) => self.group_page(&mut ctx, *kind, *g, *n),
-                Page::GroupIndex(kind) => self.group_index(&mut ctx, *kind),
-                Page::Day(d) => self.day(&mut ctx, *d),
-                Page::Archive => {
-                    ctx.insert("months", &self.archive());
-                    (
-                        "archive.html",
-                        "archive/".into(),
-                        "Archive".into(),
-                        format!("Every edition of {}", config.title),
-                        "archive",
-                    )
-                }
-                Page::Alias(id, alias) => {
-                    ctx.insert("target", &v.card(*id));
-                    (
-                        "alias.html",
-                        alias.clone(),
-                        lib.get(*id).article.title.clone(),
-                        String::new(),
-                        "alias",
-                    )
-                }
-                Page::NotFound => (
-                    "404.html",
-                    "404.html".into(),
-                    "Page not found".into(),
-                    String::new(),
-                    "404",
-                ),
-                Page::ThemeAsset(_) => unreachable!("theme assets are not templates"),
-            };
+        let (template, path, title, description, kind): (&str, String, String, String, &str) = match page {
+            Page::Front => {
+                self.front(&mut ctx);
+                ("index.html", String::new(), config.title.clone(), config.description.clone(), "front")
+            }
+            Page::Article(id) => {
+                let e = lib.get(*id);
+                ctx.insert("article", &v.article(*id, &self.related[id.index()]));
+                (
+                    "article.html",
+                    e.path.clone(),
+                    e.article.title.clone(),
+                    e.article.summary.clone(),
+                    "article",
+                )
+            }
+            Page::Group(kind, g, n) => self.group_page(&mut ctx, *kind, *g, *n),
+            Page::GroupIndex(kind) => self.group_index(&mut ctx, *kind),
+            Page::Day(d) => self.day(&mut ctx, *d),
+            Page::Archive => {
+                ctx.insert("months", &self.archive());
+                (
+                    "archive.html",
+                    "archive/".into(),
+                    "Archive".into(),
+                    format!("Every edition of {}", config.title),
+                    "archive",
+                )
+            }
+            Page::Alias(id, alias) => {
+                ctx.insert("target", &v.card(*id));
+                ("alias.html", alias.clone(), lib.get(*id).article.title.clone(), String::new(), "alias")
+            }
+            Page::NotFound => ("404.html", "404.html".into(), "Page not found".into(), String::new(), "404"),
+            Page::ThemeAsset(_) => unreachable!("theme assets are not templates"),
+        };
         let meta = PageMeta {
             title: &title,
             description: &description,
@@ -236,13 +200,8 @@ impl<'a> Renderer<'a> {
             .categories
             .iter()
             .map(|c| {
-                let ids: Vec<ArticleId> = c
-                    .articles
-                    .iter()
-                    .copied()
-                    .filter(|&id| Some(id) != top)
-                    .take(4)
-                    .collect();
+                let ids: Vec<ArticleId> =
+                    c.articles.iter().copied().filter(|&id| Some(id) != top).take(4).collect();
                 Section {
                     category: self.views.group_link(c, ""),
                     description: &c.description,
@@ -252,9 +211,7 @@ impl<'a> Renderer<'a> {
             .filter(|s| !s.articles.is_empty())
             .collect();
         ctx.insert("sections", &sections);
-        let latest: Vec<ArticleId> = (1..lib.entries.len().min(7))
-            .map(|i| ArticleId(i as u32))
-            .collect();
+        let latest: Vec<ArticleId> = (1..lib.entries.len().min(7)).map(|i| ArticleId(i as u32)).collect();
         ctx.insert("latest", &self.cards(&latest));
     }
 
@@ -278,46 +235,24 @@ impl<'a> Renderer<'a> {
         let group = &self.groups(kind)[g];
         let per_page = v.config.articles_per_page;
         let first = format!("{}{}/", kind.prefix(), group.slug);
-        let ids: Vec<ArticleId> = group
-            .articles
-            .iter()
-            .skip((n - 1) * per_page)
-            .take(per_page)
-            .copied()
-            .collect();
+        let ids: Vec<ArticleId> =
+            group.articles.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
         ctx.insert("group", &v.group_link(group, kind.prefix()));
         ctx.insert("description", &group.description);
         ctx.insert("articles", &self.cards(&ids));
-        ctx.insert(
-            "paginator",
-            &v.paginator(&first, n, page_count(group.articles.len(), per_page)),
-        );
+        ctx.insert("paginator", &v.paginator(&first, n, page_count(group.articles.len(), per_page)));
         let (template, label, kind_name) = match kind {
             GroupKind::Category => ("category.html", group.name.clone(), "category"),
             GroupKind::Tag => ("tag.html", format!("Tagged “{}”", group.name), "tag"),
-            GroupKind::Author => (
-                "author.html",
-                format!("Articles by {}", group.name),
-                "author",
-            ),
+            GroupKind::Author => ("author.html", format!("Articles by {}", group.name), "author"),
         };
-        let title = if n > 1 {
-            format!("{label} (page {n})")
-        } else {
-            label
-        };
+        let title = if n > 1 { format!("{label} (page {n})") } else { label };
         let description = if group.description.is_empty() {
             format!("The latest {} news", group.name)
         } else {
             group.description.clone()
         };
-        (
-            template,
-            page_path(&first, n),
-            title,
-            description,
-            kind_name,
-        )
+        (template, page_path(&first, n), title, description, kind_name)
     }
 
     fn group_index(
@@ -350,20 +285,10 @@ impl<'a> Renderer<'a> {
             GroupKind::Author => ("authors/", "Authors", "authors"),
         };
         ctx.insert("heading", title);
-        (
-            "groups.html",
-            path.into(),
-            title.into(),
-            format!("{title} of {}", v.config.title),
-            kind_name,
-        )
+        ("groups.html", path.into(), title.into(), format!("{title} of {}", v.config.title), kind_name)
     }
 
-    fn day(
-        &self,
-        ctx: &mut Context,
-        d: usize,
-    ) -> (&'static str, String, String, String, &'static str) {
+    fn day(&self, ctx: &mut Context, d: usize) -> (&'static str, String, String, String, &'static str) {
         #[derive(Serialize)]
         struct Section<'b> {
             category: LinkView<'b>,
@@ -377,23 +302,14 @@ impl<'a> Renderer<'a> {
             .iter()
             .enumerate()
             .filter_map(|(c, cat)| {
-                let ids: Vec<ArticleId> = day
-                    .articles
-                    .iter()
-                    .copied()
-                    .filter(|&id| lib.get(id).category == c)
-                    .collect();
-                (!ids.is_empty()).then(|| Section {
-                    category: v.group_link(cat, ""),
-                    articles: self.cards(&ids),
-                })
+                let ids: Vec<ArticleId> =
+                    day.articles.iter().copied().filter(|&id| lib.get(id).category == c).collect();
+                (!ids.is_empty())
+                    .then(|| Section { category: v.group_link(cat, ""), articles: self.cards(&ids) })
             })
             .collect();
         let day_link = |i: usize| {
-            lib.days.get(i).map(|o| LinkOwned {
-                name: v.day(o.date),
-                url: v.url(&day_path(o.date)),
-            })
+            lib.days.get(i).map(|o| LinkOwned { name: v.day(o.date), url: v.url(&day_path(o.date)) })
         };
         ctx.insert("sections", &sections);
         ctx.insert("date", &v.day(day.date));
@@ -416,11 +332,7 @@ impl<'a> Renderer<'a> {
         for day in &v.library.days {
             let name = day.date.format("%B %Y").to_string();
             if months.last().is_none_or(|m| m.name != name) {
-                months.push(ArchiveMonth {
-                    name,
-                    count: 0,
-                    days: Vec::new(),
-                });
+                months.push(ArchiveMonth { name, count: 0, days: Vec::new() });
             }
             if let Some(month) = months.last_mut() {
                 month.count += day.articles.len();

@@ -15,10 +15,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("article.html", include_str!("../../templates/article.html")),
     ("list.html", include_str!("../../templates/list.html")),
-    (
-        "category.html",
-        include_str!("../../templates/category.html"),
-    ),
+    ("category.html", include_str!("../../templates/category.html")),
     ("tag.html", include_str!("../../templates/tag.html")),
     ("author.html", include_str!("../../templates/author.html")),
     ("groups.html", include_str!("../../templates/groups.html")),
@@ -51,8 +48,8 @@ impl Theme {
         let dir = site.join("templates");
         if dir.is_dir() {
             for entry in WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry
-                    .map_err(|e| Error::Output(format!("cannot read {}: {e}", dir.display())))?;
+                let entry =
+                    entry.map_err(|e| Error::Output(format!("cannot read {}: {e}", dir.display())))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }
@@ -87,15 +84,8 @@ impl Theme {
     }
 
     /// Renders `template`; an error names the template, its line and the page.
-    pub fn render(
-        &self,
-        template: &str,
-        context: &tera::Context,
-        page: &str,
-    ) -> Result<String, Diagnostic> {
-        self.tera
-            .render(template, context)
-            .map_err(|e| self.render_error(template, page, &e))
+    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|e| self.render_error(template, page, &e))
     }
 
     fn render_error(&self, template: &str, page: &str, err: &tera::Error) -> Diagnostic {
@@ -111,11 +101,8 @@ impl Theme {
             Some((_, source, shown)) => (shown.clone(), guess_line(source, &chain)),
             None => (failing.to_string(), None),
         };
-        let mut d = Diagnostic::new(
-            shown,
-            format!("template error while rendering {page}: {chain}"),
-        )
-        .hint("fix the template, or delete your copy to use the built-in one");
+        let mut d = Diagnostic::new(shown, format!("template error while rendering {page}: {chain}"))
+            .hint("fix the template, or delete your copy to use the built-in one");
         d.line = line;
         d
     }
@@ -157,19 +144,11 @@ fn guess_line(source: &str, message: &str) -> Option<usize> {
 fn parse_error(sources: &[(String, String, String)], err: &tera::Error) -> Diagnostic {
     let chain = error_chain(err);
     let name = chain.split('\'').nth(1).unwrap_or_default();
-    let shown = sources
-        .iter()
-        .find(|(n, _, _)| n == name)
-        .map_or(name.to_string(), |(_, _, s)| s.clone());
+    let shown = sources.iter().find(|(n, _, _)| n == name).map_or(name.to_string(), |(_, _, s)| s.clone());
     // Tera's parser reports "--> LINE:COL".
     let location = chain.split("--> ").nth(1).and_then(|rest| {
-        let mut nums = rest
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty());
-        Some((
-            nums.next()?.parse().ok()?,
-            nums.next().and_then(|c| c.parse().ok()),
-        ))
+        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        Some((nums.next()?.parse().ok()?, nums.next().and_then(|c| c.parse().ok())))
     });
     let mut d = Diagnostic::new(shown, format!("template error: {chain}"))
         .hint("fix the template syntax at that line");

@@ -157,10 +157,7 @@ impl<'a> Views<'a> {
 
     pub fn date(&self, date: DateTime<Utc>) -> DateView {
         let local = date.with_timezone(&self.tz);
-        DateView {
-            iso: local.to_rfc3339(),
-            display: local.format(&self.config.date_format).to_string(),
-        }
+        DateView { iso: local.to_rfc3339(), display: local.format(&self.config.date_format).to_string() }
     }
 
     pub fn day(&self, date: NaiveDate) -> String {
@@ -181,22 +178,14 @@ impl<'a> Views<'a> {
                 .first()
                 .map(|e| self.date(e.article.date).display)
                 .unwrap_or_default(),
-            categories: self
-                .library
-                .categories
-                .iter()
-                .map(|c| self.group_link(c, ""))
-                .collect(),
+            categories: self.library.categories.iter().map(|c| self.group_link(c, "")).collect(),
             generator: concat!("Broadsheet ", env!("CARGO_PKG_VERSION")),
         }
     }
 
     /// Link to a category (`prefix` ""), tag (`tags/`) or author (`authors/`) page.
     pub fn group_link(&self, group: &'a Group, prefix: &str) -> LinkView<'a> {
-        LinkView {
-            name: &group.name,
-            url: self.url(&format!("{prefix}{}/", group.slug)),
-        }
+        LinkView { name: &group.name, url: self.url(&format!("{prefix}{}/", group.slug)) }
     }
 
     pub fn card(&self, id: ArticleId) -> CardView<'a> {
@@ -232,10 +221,7 @@ impl<'a> Views<'a> {
         } else {
             self.url(&format!("{}{src}", entry.path))
         };
-        Some(ImageView {
-            url,
-            alt: &image.alt,
-        })
+        Some(ImageView { url, alt: &image.alt })
     }
 
     pub fn article(&self, id: ArticleId, related: &[Related]) -> ArticleView<'a> {
@@ -245,25 +231,15 @@ impl<'a> Views<'a> {
         let pos = siblings.iter().position(|&s| s == id).unwrap_or(0);
         let link = |other: &ArticleId| {
             let e = self.library.get(*other);
-            LinkView {
-                name: e.article.title.as_str(),
-                url: self.url(&e.path),
-            }
+            LinkView { name: e.article.title.as_str(), url: self.url(&e.path) }
         };
         let card = self.card(id);
         ArticleView {
             share: share_links(&a.title, &card.permalink),
             card,
             content: &a.html,
-            tags: entry
-                .tags
-                .iter()
-                .map(|&t| self.group_link(&self.library.tags[t], "tags/"))
-                .collect(),
-            source: a.source.as_ref().map(|s| SourceView {
-                name: &s.name,
-                url: s.url.as_deref(),
-            }),
+            tags: entry.tags.iter().map(|&t| self.group_link(&self.library.tags[t], "tags/")).collect(),
+            source: a.source.as_ref().map(|s| SourceView { name: &s.name, url: s.url.as_deref() }),
             previous: siblings.get(pos + 1).map(link),
             next: pos.checked_sub(1).and_then(|p| siblings.get(p)).map(link),
             related: related.iter().map(|r| self.related(r)).collect(),
@@ -299,11 +275,7 @@ impl<'a> Views<'a> {
             previous: (current > 1).then(|| page_url(current - 1)),
             next: (current < total).then(|| page_url(current + 1)),
             pages: (1..=total)
-                .map(|n| PageLink {
-                    number: n,
-                    url: page_url(n),
-                    current: n == current,
-                })
+                .map(|n| PageLink { number: n, url: page_url(n), current: n == current })
                 .collect(),
         }
     }
@@ -350,10 +322,7 @@ mod tests {
     #[test]
     fn share_links_are_encoded() {
         let s = share_links("A & B", "https://x.org/a/");
-        assert_eq!(
-            s.facebook,
-            "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fx%2Eorg%2Fa%2F"
-        );
+        assert_eq!(s.facebook, "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fx%2Eorg%2Fa%2F");
         assert!(s.email.starts_with("mailto:?subject=A%20%26%20B&body="));
     }
 }

@@ -7,9 +7,7 @@ use std::process::{Command, Output};
 
 /// The folder of a fixture under tests/fixtures/.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 /// Copies a folder tree.
@@ -32,12 +30,7 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -45,11 +38,7 @@ pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Runs the real binary with `args` in `dir`.
 pub fn broadsheet(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_broadsheet"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_broadsheet")).args(args).current_dir(dir).output().unwrap()
 }
 
 /// Standard error as text.

@@ -1,0 +1,328 @@
+//! Stage 5 (render): machine-readable files: Atom, RSS and JSON feeds, sitemaps, the Google
+//! News sitemap, robots.txt and the search index.
+
+use atom_syndication as atom;
+use chrono::{DateTime, Duration, Utc};
+use quick_xml::escape::escape;
+use serde_json::json;
+
+use super::views::Views;
+use crate::library::ArticleId;
+
+/// Most URLs one sitemap file may list (sitemaps.org).
+pub const SITEMAP_LIMIT: usize = 50_000;
+/// Most articles the Google News sitemap may list.
+pub const NEWS_SITEMAP_LIMIT: usize = 1_000;
+
+/// One sitemap URL with its last change.
+pub struct SitemapUrl {
+    /// Absolute URL.
+    pub loc: String,
+    /// Last change.
+    pub lastmod: DateTime<Utc>,
+}
+
+/// Writes feeds and sitemaps from the views.
+pub struct Feeds<'v, 'a> {
+    /// URL and date helpers.
+    pub views: &'v Views<'a>,
+    /// Build time (the News sitemap lists the last two days before it).
+    pub now: DateTime<Utc>,
+}
+
+impl Feeds<'_, '_> {
+    fn newest(&self, ids: &[ArticleId]) -> Vec<ArticleId> {
+        ids.iter().take(self.views.config.feeds.limit).copied().collect()
+    }
+
+    fn updated(&self, id: ArticleId) -> DateTime<Utc> {
+        let a = &self.views.library.get(id).article;
+        a.updated.unwrap_or(a.date).max(a.date)
+    }
+
+    /// The body for feeds: full HTML with absolute links, or the summary.
+    fn body(&self, id: ArticleId) -> String {
+        let e = self.views.library.get(id);
+        if self.views.config.feeds.full_content {
+            absolute_links(&e.article.html, &self.views.permalink(&e.path), &origin(&self.views.config.base_url))
+        } else {
+            escape(e.article.summary.as_str()).into_owned()
+        }
+    }
+
+    /// A stable id: a tag URI (RFC 4151) from the host, the publication date and the path.
+    fn entry_id(&self, id: ArticleId) -> String {
+        let e = self.views.library.get(id);
+        let host = origin(&self.views.config.base_url).split("://").nth(1).unwrap_or("localhost").to_string();
+        format!("tag:{host},{}:{}{}", e.article.date.format("%Y-%m-%d"), self.views.base_path, e.path)
+    }
+
+    /// Atom 1.0 feed of `ids` (newest first) at `path`, for the page at `page_path`.
+    pub fn atom(&self, ids: &[ArticleId], title: &str, path: &str, page_path: &str) -> String {
+        let v = self.views;
+        let ids = self.newest(ids);
+        let updated = ids.iter().map(|&id| self.updated(id)).max().unwrap_or(self.now);
+        let entries = ids
+            .iter()
+            .map(|&id| {
+                let e = v.library.get(id);
+                let a = &e.article;
+                atom::Entry {
+                    title: atom::Text::plain(a.title.clone()),
+                    id: self.entry_id(id),
+                    updated: self.updated(id).fixed_offset(),
+                    published: Some(a.date.fixed_offset()),
+                    authors: a.authors.iter().map(|n| atom::Person { name: n.clone(), ..Default::default() }).collect(),
+                    categories: std::iter::once(&v.library.categories[e.category].name)
+                        .chain(e.tags.iter().map(|&t| &v.library.tags[t].name))
+                        .map(|c| atom::Category { term: c.clone(), ..Default::default() })
+                        .collect(),
+                    links: vec![atom::Link { href: v.permalink(&e.path), rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() }],
+                    summary: Some(atom::Text::plain(a.summary.clone())),
+                    content: Some(atom::Content {
+                        value: Some(self.body(id)),
+                        content_type: Some("html".into()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let feed = atom::Feed {
+            title: atom::Text::plain(title.to_string()),
+            id: v.permalink(path),
+            updated: updated.fixed_offset(),
+            subtitle: (!v.config.description.is_empty()).then(|| atom::Text::plain(v.config.description.clone())),
+            links: vec![
+                atom::Link { href: v.permalink(path), rel: "self".into(), mime_type: Some("application/atom+xml".into()), ..Default::default() },
+                atom::Link { href: v.permalink(page_path), rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() },
+            ],
+            generator: Some(atom::Generator { value: "Broadsheet".into(), version: Some(env!("CARGO_PKG_VERSION").into()), ..Default::default() }),
+            lang: Some(v.config.language.clone()),
+            entries,
+            ..Default::default()
+        };
+        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{feed}")
+    }
+
+    /// RSS 2.0 feed of the whole site at `rss.xml`.
+    pub fn rss(&self) -> String {
+        let v = self.views;
+        let ids = self.newest(&(0..v.library.entries.len()).map(|i| ArticleId(i as u32)).collect::<Vec<_>>());
+        let items = ids
+            .iter()
+            .map(|&id| {
+                let e = v.library.get(id);
+                let a = &e.article;
+                rss::Item {
+                    title: Some(a.title.clone()),
+                    link: Some(v.permalink(&e.path)),
+                    description: Some(self.body(id)),
+                    guid: Some(rss::Guid { value: self.entry_id(id), permalink: false }),
+                    pub_date: Some(a.date.to_rfc2822()),
+                    categories: std::iter::once(&v.library.categories[e.category].name)
+                        .chain(e.tags.iter().map(|&t| &v.library.tags[t].name))
+                        .map(|c| rss::Category { name: c.clone(), domain: None })
+                        .collect(),
+                    dublin_core_ext: Some(rss::extension::dublincore::DublinCoreExtension { creators: a.authors.clone(), ..Default::default() }),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let channel = rss::Channel {
+            title: v.config.title.clone(),
+            link: v.permalink(""),
+            description: if v.config.description.is_empty() { v.config.title.clone() } else { v.config.description.clone() },
+            language: Some(v.config.language.clone()),
+            generator: Some(format!("Broadsheet {}", env!("CARGO_PKG_VERSION"))),
+            last_build_date: ids.first().map(|&id| self.updated(id).to_rfc2822()),
+            atom_ext: Some(rss::extension::atom::AtomExtension {
+                links: vec![atom::Link { href: v.permalink("rss.xml"), rel: "self".into(), mime_type: Some("application/rss+xml".into()), ..Default::default() }],
+            }),
+            namespaces: [("atom", rss::extension::atom::NAMESPACE), ("dc", rss::extension::dublincore::NAMESPACE)]
+                .into_iter()
+                .map(|(k, u)| (k.to_string(), u.to_string()))
+                .collect(),
+            items,
+            ..Default::default()
+        };
+        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{channel}")
+    }
+
+    /// JSON Feed 1.1 of the whole site at `feed.json`.
+    pub fn json_feed(&self) -> String {
+        let v = self.views;
+        let ids = self.newest(&(0..v.library.entries.len()).map(|i| ArticleId(i as u32)).collect::<Vec<_>>());
+        let items: Vec<serde_json::Value> = ids
+            .iter()
+            .map(|&id| {
+                let e = v.library.get(id);
+                let a = &e.article;
+                json!({
+                    "id": self.entry_id(id),
+                    "url": v.permalink(&e.path),
+                    "title": a.title,
+                    "summary": a.summary,
+                    "content_html": self.body(id),
+                    "date_published": a.date.to_rfc3339(),
+                    "date_modified": self.updated(id).to_rfc3339(),
+                    "authors": a.authors.iter().map(|n| json!({ "name": n })).collect::<Vec<_>>(),
+                    "tags": e.tags.iter().map(|&t| &v.library.tags[t].name).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let feed = json!({
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": v.config.title,
+            "home_page_url": v.permalink(""),
+            "feed_url": v.permalink("feed.json"),
+            "description": v.config.description,
+            "language": v.config.language,
+            "items": items,
+        });
+        serde_json::to_string_pretty(&feed).unwrap_or_default()
+    }
+
+    /// One sitemap file (a part of at most `SITEMAP_LIMIT` URLs).
+    pub fn sitemap(&self, urls: &[SitemapUrl]) -> String {
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for u in urls {
+            out.push_str(&format!("  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n  </url>\n", escape(u.loc.as_str()), w3c_date(u.lastmod)));
+        }
+        out.push_str("</urlset>\n");
+        out
+    }
+
+    /// The sitemap index listing `parts` sitemap files (`sitemap-1.xml`...).
+    pub fn sitemap_index(&self, parts: &[DateTime<Utc>]) -> String {
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (i, lastmod) in parts.iter().enumerate() {
+            let loc = self.views.permalink(&format!("sitemap-{}.xml", i + 1));
+            out.push_str(&format!("  <sitemap>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n  </sitemap>\n", escape(loc.as_str()), w3c_date(*lastmod)));
+        }
+        out.push_str("</sitemapindex>\n");
+        out
+    }
+
+    /// Google News sitemap: articles of the last two days before the build, at most 1,000.
+    pub fn news_sitemap(&self) -> String {
+        let v = self.views;
+        let since = self.now - Duration::days(2);
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
+        let recent = v.library.entries.iter().filter(|e| e.article.date >= since && e.article.date <= self.now).take(NEWS_SITEMAP_LIMIT);
+        for e in recent {
+            out.push_str(&format!(
+                "  <url>\n    <loc>{}</loc>\n    <news:news>\n      <news:publication>\n        <news:name>{}</news:name>\n        <news:language>{}</news:language>\n      </news:publication>\n      <news:publication_date>{}</news:publication_date>\n      <news:title>{}</news:title>\n    </news:news>\n  </url>\n",
+                escape(v.permalink(&e.path).as_str()),
+                escape(v.config.title.as_str()),
+                escape(news_language(&v.config.language).as_str()),
+                w3c_date(e.article.date),
+                escape(e.article.title.as_str()),
+            ));
+        }
+        out.push_str("</urlset>\n");
+        out
+    }
+
+    /// robots.txt allowing everything and naming both sitemaps.
+    pub fn robots(&self) -> String {
+        format!("User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n", self.views.permalink("sitemap.xml"), self.views.permalink("news-sitemap.xml"))
+    }
+
+    /// The search index: one compact record per article.
+    pub fn search_index(&self) -> String {
+        let v = self.views;
+        let records: Vec<serde_json::Value> = v
+            .library
+            .entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "t": e.article.title,
+                    "u": v.url(&e.path),
+                    "s": crate::markdown::excerpt(&e.article.summary, 160),
+                    "c": v.library.categories[e.category].name,
+                    "d": v.date(e.article.date).display,
+                    "k": e.tags.iter().map(|&t| &v.library.tags[t].name).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_string(&records).unwrap_or_default()
+    }
+}
+
+/// RFC 3339 in UTC with seconds, the W3C datetime sitemaps accept.
+fn w3c_date(date: DateTime<Utc>) -> String {
+    date.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Google News wants ISO 639 codes, with `zh-cn`/`zh-tw` the only regional ones.
+fn news_language(tag: &str) -> String {
+    let lower = tag.to_ascii_lowercase();
+    if lower.starts_with("zh-") { lower } else { lower.split('-').next().unwrap_or("en").to_string() }
+}
+
+/// `https://example.org` from `https://example.org/news/`; empty if the URL has no host.
+pub fn origin(base_url: &str) -> String {
+    match base_url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or_default()),
+        None => String::new(),
+    }
+}
+
+/// Rewrites relative `href` and `src` values in HTML to absolute URLs, for readers that show
+/// the HTML away from the page (feeds). `page` is the page's absolute URL (ending in `/`).
+pub fn absolute_links(html: &str, page: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(pos) = find_url_attribute(rest) {
+        let (before, after) = rest.split_at(pos);
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let value = &after[..end];
+        if value.contains("://") || value.starts_with("//") || value.starts_with("mailto:") || value.starts_with("data:") {
+            out.push_str(value);
+        } else if value.starts_with('/') {
+            out.push_str(origin);
+            out.push_str(value);
+        } else {
+            out.push_str(page);
+            out.push_str(value);
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Byte offset just after the next ` href="` or ` src="`.
+fn find_url_attribute(html: &str) -> Option<usize> {
+    let href = html.find(" href=\"").map(|i| i + 7);
+    let src = html.find(" src=\"").map(|i| i + 6);
+    match (href, src) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_become_absolute() {
+        let html = r##"<a href="/tech/x/">x</a> <img src="chart.svg"> <a href="#note">n</a> <a href="https://e.com/">e</a>"##;
+        assert_eq!(
+            absolute_links(html, "https://s.org/news/a/", "https://s.org"),
+            r##"<a href="https://s.org/tech/x/">x</a> <img src="https://s.org/news/a/chart.svg"> <a href="https://s.org/news/a/#note">n</a> <a href="https://e.com/">e</a>"##
+        );
+    }
+
+    #[test]
+    fn origin_and_news_language() {
+        assert_eq!(origin("https://example.org/news/"), "https://example.org");
+        assert_eq!(origin("/"), "");
+        assert_eq!(news_language("en-GB"), "en");
+        assert_eq!(news_language("zh-CN"), "zh-cn");
+    }
+}
