@@ -24,7 +24,7 @@ use config::Config;
 use content::ParseContext;
 use library::{Library, Selection};
 use output::Staging;
-use render::{Page, Renderer, Theme, BUILTIN_ASSETS};
+use render::{Generated, Page, RenderInput, Renderer, Theme, BUILTIN_ASSETS};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -103,7 +103,15 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Err
         Library::build(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
     clock.lap("library");
-    let warnings = library.render_markdown(&config.markdown, &config.base_path());
+    let mut warnings = library.render_markdown(&config.markdown, &config.base_path());
+    if loaded.found && !config.base_url.contains("://") {
+        warnings.push(
+            Diagnostic::new("config.toml", format!("base_url `{}` is not an absolute URL", config.base_url))
+                .hint(
+                    "feeds, sitemaps and canonical links need one, e.g. base_url = \"https://example.org/\"",
+                ),
+        );
+    }
     clock.lap("markdown");
     if !errors.is_empty() {
         return Err(Error::Content(errors));
@@ -121,14 +129,25 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let related = related::compute(&library, &config.related, &config.language);
     clock.lap("related");
     let theme = Theme::load(site)?;
-    let renderer = Renderer::new(&library, &related, config, &theme, tz);
+    let renderer = Renderer::new(RenderInput {
+        library: &library,
+        related: &related,
+        config,
+        theme: &theme,
+        tz,
+        now: options.now,
+    });
     let output = options.output.clone().unwrap_or_else(|| site.join("public"));
     let staging = Staging::create(site, &output)?;
     let copied = copy_static(site, &staging)? + copy_assets(site, &library, &assets, &staging)?;
     let pages: Vec<Page> = renderer
         .pages()
         .into_iter()
-        .filter(|p| !matches!(p, Page::ThemeAsset(i) if staging.exists(BUILTIN_ASSETS[*i].0)))
+        .filter(|p| match p {
+            Page::ThemeAsset(i) => !staging.exists(BUILTIN_ASSETS[*i].0),
+            Page::Generated(Generated::Robots) => !staging.exists("robots.txt"),
+            _ => true,
+        })
         .collect();
     pages.par_iter().try_for_each(|page| {
         let file = renderer.render(page).map_err(Error::Template)?;

@@ -82,6 +82,11 @@ pub struct ParseContext<'a> {
 }
 
 impl Article {
+    /// The last significant change: `updated` when given (and not before `date`), else `date`.
+    pub fn updated_or_date(&self) -> DateTime<Utc> {
+        self.updated.unwrap_or(self.date).max(self.date)
+    }
+
     /// Parses a file's text. `path` is relative to the site (it starts with `content/`).
     pub fn parse(path: &Path, text: &str, ctx: &ParseContext) -> Result<Article, Vec<Diagnostic>> {
         let split = frontmatter::split(text).map_err(|e| vec![split_diagnostic(path, e)])?;

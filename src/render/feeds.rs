@@ -44,7 +44,11 @@ impl Feeds<'_, '_> {
     fn body(&self, id: ArticleId) -> String {
         let e = self.views.library.get(id);
         if self.views.config.feeds.full_content {
-            absolute_links(&e.article.html, &self.views.permalink(&e.path), &origin(&self.views.config.base_url))
+            absolute_links(
+                &e.article.html,
+                &self.views.permalink(&e.path),
+                &origin(&self.views.config.base_url),
+            )
         } else {
             escape(e.article.summary.as_str()).into_owned()
         }
@@ -72,12 +76,21 @@ impl Feeds<'_, '_> {
                     id: self.entry_id(id),
                     updated: self.updated(id).fixed_offset(),
                     published: Some(a.date.fixed_offset()),
-                    authors: a.authors.iter().map(|n| atom::Person { name: n.clone(), ..Default::default() }).collect(),
+                    authors: a
+                        .authors
+                        .iter()
+                        .map(|n| atom::Person { name: n.clone(), ..Default::default() })
+                        .collect(),
                     categories: std::iter::once(&v.library.categories[e.category].name)
                         .chain(e.tags.iter().map(|&t| &v.library.tags[t].name))
                         .map(|c| atom::Category { term: c.clone(), ..Default::default() })
                         .collect(),
-                    links: vec![atom::Link { href: v.permalink(&e.path), rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() }],
+                    links: vec![atom::Link {
+                        href: v.permalink(&e.path),
+                        rel: "alternate".into(),
+                        mime_type: Some("text/html".into()),
+                        ..Default::default()
+                    }],
                     summary: Some(atom::Text::plain(a.summary.clone())),
                     content: Some(atom::Content {
                         value: Some(self.body(id)),
@@ -92,17 +105,32 @@ impl Feeds<'_, '_> {
             title: atom::Text::plain(title.to_string()),
             id: v.permalink(path),
             updated: updated.fixed_offset(),
-            subtitle: (!v.config.description.is_empty()).then(|| atom::Text::plain(v.config.description.clone())),
+            subtitle: (!v.config.description.is_empty())
+                .then(|| atom::Text::plain(v.config.description.clone())),
             links: vec![
-                atom::Link { href: v.permalink(path), rel: "self".into(), mime_type: Some("application/atom+xml".into()), ..Default::default() },
-                atom::Link { href: v.permalink(page_path), rel: "alternate".into(), mime_type: Some("text/html".into()), ..Default::default() },
+                atom::Link {
+                    href: v.permalink(path),
+                    rel: "self".into(),
+                    mime_type: Some("application/atom+xml".into()),
+                    ..Default::default()
+                },
+                atom::Link {
+                    href: v.permalink(page_path),
+                    rel: "alternate".into(),
+                    mime_type: Some("text/html".into()),
+                    ..Default::default()
+                },
             ],
-            generator: Some(atom::Generator { value: "Broadsheet".into(), version: Some(env!("CARGO_PKG_VERSION").into()), ..Default::default() }),
+            generator: Some(atom::Generator {
+                value: "Broadsheet".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+                ..Default::default()
+            }),
             lang: Some(v.config.language.clone()),
             entries,
             ..Default::default()
         };
-        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{feed}")
+        feed.to_string()
     }
 
     /// RSS 2.0 feed of the whole site at `rss.xml`.
@@ -124,7 +152,10 @@ impl Feeds<'_, '_> {
                         .chain(e.tags.iter().map(|&t| &v.library.tags[t].name))
                         .map(|c| rss::Category { name: c.clone(), domain: None })
                         .collect(),
-                    dublin_core_ext: Some(rss::extension::dublincore::DublinCoreExtension { creators: a.authors.clone(), ..Default::default() }),
+                    dublin_core_ext: Some(rss::extension::dublincore::DublinCoreExtension {
+                        creators: a.authors.clone(),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 }
             })
@@ -132,21 +163,33 @@ impl Feeds<'_, '_> {
         let channel = rss::Channel {
             title: v.config.title.clone(),
             link: v.permalink(""),
-            description: if v.config.description.is_empty() { v.config.title.clone() } else { v.config.description.clone() },
+            description: if v.config.description.is_empty() {
+                v.config.title.clone()
+            } else {
+                v.config.description.clone()
+            },
             language: Some(v.config.language.clone()),
             generator: Some(format!("Broadsheet {}", env!("CARGO_PKG_VERSION"))),
             last_build_date: ids.first().map(|&id| self.updated(id).to_rfc2822()),
             atom_ext: Some(rss::extension::atom::AtomExtension {
-                links: vec![atom::Link { href: v.permalink("rss.xml"), rel: "self".into(), mime_type: Some("application/rss+xml".into()), ..Default::default() }],
+                links: vec![atom::Link {
+                    href: v.permalink("rss.xml"),
+                    rel: "self".into(),
+                    mime_type: Some("application/rss+xml".into()),
+                    ..Default::default()
+                }],
             }),
-            namespaces: [("atom", rss::extension::atom::NAMESPACE), ("dc", rss::extension::dublincore::NAMESPACE)]
-                .into_iter()
-                .map(|(k, u)| (k.to_string(), u.to_string()))
-                .collect(),
+            namespaces: [
+                ("atom", rss::extension::atom::NAMESPACE),
+                ("dc", rss::extension::dublincore::NAMESPACE),
+            ]
+            .into_iter()
+            .map(|(k, u)| (k.to_string(), u.to_string()))
+            .collect(),
             items,
             ..Default::default()
         };
-        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{channel}")
+        channel.to_string()
     }
 
     /// JSON Feed 1.1 of the whole site at `feed.json`.
@@ -187,7 +230,11 @@ impl Feeds<'_, '_> {
     pub fn sitemap(&self, urls: &[SitemapUrl]) -> String {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for u in urls {
-            out.push_str(&format!("  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n  </url>\n", escape(u.loc.as_str()), w3c_date(u.lastmod)));
+            out.push_str(&format!(
+                "  <url>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n  </url>\n",
+                escape(u.loc.as_str()),
+                w3c_date(u.lastmod)
+            ));
         }
         out.push_str("</urlset>\n");
         out
@@ -198,7 +245,11 @@ impl Feeds<'_, '_> {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for (i, lastmod) in parts.iter().enumerate() {
             let loc = self.views.permalink(&format!("sitemap-{}.xml", i + 1));
-            out.push_str(&format!("  <sitemap>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n  </sitemap>\n", escape(loc.as_str()), w3c_date(*lastmod)));
+            out.push_str(&format!(
+                "  <sitemap>\n    <loc>{}</loc>\n    <lastmod>{}</lastmod>\n  </sitemap>\n",
+                escape(loc.as_str()),
+                w3c_date(*lastmod)
+            ));
         }
         out.push_str("</sitemapindex>\n");
         out
@@ -209,7 +260,12 @@ impl Feeds<'_, '_> {
         let v = self.views;
         let since = self.now - Duration::days(2);
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
-        let recent = v.library.entries.iter().filter(|e| e.article.date >= since && e.article.date <= self.now).take(NEWS_SITEMAP_LIMIT);
+        let recent = v
+            .library
+            .entries
+            .iter()
+            .filter(|e| e.article.date >= since && e.article.date <= self.now)
+            .take(NEWS_SITEMAP_LIMIT);
         for e in recent {
             out.push_str(&format!(
                 "  <url>\n    <loc>{}</loc>\n    <news:news>\n      <news:publication>\n        <news:name>{}</news:name>\n        <news:language>{}</news:language>\n      </news:publication>\n      <news:publication_date>{}</news:publication_date>\n      <news:title>{}</news:title>\n    </news:news>\n  </url>\n",
@@ -226,7 +282,11 @@ impl Feeds<'_, '_> {
 
     /// robots.txt allowing everything and naming both sitemaps.
     pub fn robots(&self) -> String {
-        format!("User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n", self.views.permalink("sitemap.xml"), self.views.permalink("news-sitemap.xml"))
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+            self.views.permalink("sitemap.xml"),
+            self.views.permalink("news-sitemap.xml")
+        )
     }
 
     /// The search index: one compact record per article.
@@ -259,7 +319,11 @@ fn w3c_date(date: DateTime<Utc>) -> String {
 /// Google News wants ISO 639 codes, with `zh-cn`/`zh-tw` the only regional ones.
 fn news_language(tag: &str) -> String {
     let lower = tag.to_ascii_lowercase();
-    if lower.starts_with("zh-") { lower } else { lower.split('-').next().unwrap_or("en").to_string() }
+    if lower.starts_with("zh-") {
+        lower
+    } else {
+        lower.split('-').next().unwrap_or("en").to_string()
+    }
 }
 
 /// `https://example.org` from `https://example.org/news/`; empty if the URL has no host.
@@ -280,7 +344,11 @@ pub fn absolute_links(html: &str, page: &str, origin: &str) -> String {
         out.push_str(before);
         let end = after.find('"').unwrap_or(after.len());
         let value = &after[..end];
-        if value.contains("://") || value.starts_with("//") || value.starts_with("mailto:") || value.starts_with("data:") {
+        if value.contains("://")
+            || value.starts_with("//")
+            || value.starts_with("mailto:")
+            || value.starts_with("data:")
+        {
             out.push_str(value);
         } else if value.starts_with('/') {
             out.push_str(origin);

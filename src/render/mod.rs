@@ -1,10 +1,12 @@
 //! Stage 5 (render): every page of the site as `OutputFile`s, in memory; no disk access.
 
+mod feeds;
 mod pages;
 mod theme;
 mod views;
 
-pub use pages::{Page, Renderer};
+pub use feeds::absolute_links;
+pub use pages::{Generated, Page, RenderInput, Renderer};
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
 pub use views::{page_count, page_path};
 

@@ -1,9 +1,10 @@
 //! Stage 5 (render): the list of pages a site has, and rendering one page to an `OutputFile`.
 
-use chrono::Datelike;
+use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use tera::Context;
 
+use super::feeds::{Feeds, SitemapUrl, SITEMAP_LIMIT};
 use super::theme::{Theme, BUILTIN_ASSETS};
 use super::views::{page_count, page_path, CardView, LinkView, Views};
 use super::OutputFile;
@@ -48,6 +49,47 @@ pub enum Page {
     NotFound,
     /// A file of the built-in theme (`style.css`), by index into `BUILTIN_ASSETS`.
     ThemeAsset(usize),
+    /// The search page `/search/`.
+    Search,
+    /// A feed, sitemap or other machine-readable file.
+    Generated(Generated),
+}
+
+/// Machine-readable files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Generated {
+    /// `/atom.xml`, or `/<category>/atom.xml` for a category index.
+    Atom(Option<usize>),
+    /// `/rss.xml`.
+    Rss,
+    /// `/feed.json`.
+    JsonFeed,
+    /// `/sitemap.xml` (part 0, when one file is enough) or `/sitemap-N.xml`.
+    Sitemap(usize),
+    /// `/sitemap.xml` as an index of parts, past 50,000 URLs.
+    SitemapIndex,
+    /// `/news-sitemap.xml`.
+    NewsSitemap,
+    /// `/robots.txt`.
+    Robots,
+    /// `/search-index.json`.
+    SearchIndex,
+}
+
+/// Everything a render run reads.
+pub struct RenderInput<'a> {
+    /// The model.
+    pub library: &'a Library,
+    /// Related lists by article.
+    pub related: &'a [Vec<Related>],
+    /// Settings.
+    pub config: &'a Config,
+    /// Compiled templates.
+    pub theme: &'a Theme,
+    /// The site's time zone.
+    pub tz: Tz,
+    /// The build time.
+    pub now: DateTime<Utc>,
 }
 
 /// Renders pages of one library with one theme.
@@ -56,6 +98,7 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     related: &'a [Vec<Related>],
     site: tera::Value,
+    now: DateTime<Utc>,
 }
 
 /// Values shared by every page template: `page`.
@@ -71,20 +114,19 @@ struct PageMeta<'a> {
     /// `article`, `front`, `category`, `tag`, `author`, `categories`, `tags`, `authors`,
     /// `day`, `archive`, `alias` or `404`.
     kind: &'a str,
+    /// Absolute URL of the page's image (for social cards), if any.
+    image: Option<String>,
+    /// Link path of the page's own Atom feed (category pages), if any.
+    feed: Option<String>,
 }
 
 impl<'a> Renderer<'a> {
-    /// Prepares rendering; `related[i]` is the related list of article `i`.
-    pub fn new(
-        library: &'a Library,
-        related: &'a [Vec<Related>],
-        config: &'a Config,
-        theme: &'a Theme,
-        tz: Tz,
-    ) -> Self {
+    /// Prepares rendering.
+    pub fn new(input: RenderInput<'a>) -> Self {
+        let RenderInput { library, related, config, theme, tz, now } = input;
         let views = Views { library, config, tz, base_path: config.base_path() };
         let site = tera::to_value(views.site()).unwrap_or_default();
-        Renderer { views, theme, related, site }
+        Renderer { views, theme, related, site, now }
     }
 
     /// Every page of the site, in a stable order.
@@ -107,10 +149,104 @@ impl<'a> Renderer<'a> {
             }
         }
         pages.extend((0..lib.days.len()).map(Page::Day));
+        pages.push(Page::Search);
+        let sitemap_pages = pages.iter().filter(|p| self.sitemap_url(p).is_some()).count();
         for (i, e) in lib.entries.iter().enumerate() {
             pages.extend(e.article.aliases.iter().map(|a| Page::Alias(ArticleId(i as u32), a.clone())));
         }
+        let mut generated = vec![Generated::Atom(None), Generated::Rss];
+        if self.views.config.feeds.json_feed {
+            generated.push(Generated::JsonFeed);
+        }
+        generated.extend((0..lib.categories.len()).map(|c| Generated::Atom(Some(c))));
+        if sitemap_pages <= SITEMAP_LIMIT {
+            generated.push(Generated::Sitemap(0));
+        } else {
+            generated.push(Generated::SitemapIndex);
+            generated.extend((1..=sitemap_pages.div_ceil(SITEMAP_LIMIT)).map(Generated::Sitemap));
+        }
+        generated.extend([Generated::NewsSitemap, Generated::Robots, Generated::SearchIndex]);
+        pages.extend(generated.into_iter().map(Page::Generated));
         pages
+    }
+
+    /// The sitemap entry of an HTML page that belongs in the sitemap (not aliases or 404).
+    fn sitemap_url(&self, page: &Page) -> Option<SitemapUrl> {
+        let lib = self.views.library;
+        let newest = |ids: &[ArticleId]| ids.iter().map(|&id| lib.get(id).article.updated_or_date()).max();
+        let (path, lastmod) = match page {
+            Page::Front | Page::Archive | Page::GroupIndex(_) | Page::Search => {
+                let all: Vec<ArticleId> =
+                    (0..lib.entries.len().min(1)).map(|i| ArticleId(i as u32)).collect();
+                (self.simple_path(page)?, newest(&all).unwrap_or(self.now))
+            }
+            Page::Article(id) => (lib.get(*id).path.clone(), lib.get(*id).article.updated_or_date()),
+            Page::Group(kind, g, n) => {
+                let group = &self.groups(*kind)[*g];
+                let per_page = self.views.config.articles_per_page;
+                let slice: Vec<ArticleId> =
+                    group.articles.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
+                (
+                    page_path(&format!("{}{}/", kind.prefix(), group.slug), *n),
+                    newest(&slice).unwrap_or(self.now),
+                )
+            }
+            Page::Day(d) => (day_path(lib.days[*d].date), newest(&lib.days[*d].articles).unwrap_or(self.now)),
+            _ => return None,
+        };
+        Some(SitemapUrl { loc: self.views.permalink(&path), lastmod })
+    }
+
+    fn simple_path(&self, page: &Page) -> Option<String> {
+        Some(match page {
+            Page::Front => String::new(),
+            Page::Archive => "archive/".into(),
+            Page::Search => "search/".into(),
+            Page::GroupIndex(GroupKind::Category) => "categories/".into(),
+            Page::GroupIndex(GroupKind::Tag) => "tags/".into(),
+            Page::GroupIndex(GroupKind::Author) => "authors/".into(),
+            _ => return None,
+        })
+    }
+
+    fn generated(&self, which: &Generated) -> (String, String) {
+        let feeds = Feeds { views: &self.views, now: self.now };
+        let lib = self.views.library;
+        let all: Vec<ArticleId> = (0..lib.entries.len()).map(|i| ArticleId(i as u32)).collect();
+        match which {
+            Generated::Atom(None) => {
+                ("atom.xml".into(), feeds.atom(&all, &self.views.config.title, "atom.xml", ""))
+            }
+            Generated::Atom(Some(c)) => {
+                let cat = &lib.categories[*c];
+                let path = format!("{}/atom.xml", cat.slug);
+                let title = format!("{}: {}", self.views.config.title, cat.name);
+                let xml = feeds.atom(&cat.articles, &title, &path, &format!("{}/", cat.slug));
+                (path, xml)
+            }
+            Generated::Rss => ("rss.xml".into(), feeds.rss()),
+            Generated::JsonFeed => ("feed.json".into(), feeds.json_feed()),
+            Generated::Sitemap(part) => {
+                let urls: Vec<SitemapUrl> = self.pages().iter().filter_map(|p| self.sitemap_url(p)).collect();
+                if *part == 0 {
+                    ("sitemap.xml".into(), feeds.sitemap(&urls))
+                } else {
+                    let chunk = urls.chunks(SITEMAP_LIMIT).nth(part - 1).unwrap_or_default();
+                    (format!("sitemap-{part}.xml"), feeds.sitemap(chunk))
+                }
+            }
+            Generated::SitemapIndex => {
+                let urls: Vec<SitemapUrl> = self.pages().iter().filter_map(|p| self.sitemap_url(p)).collect();
+                let parts: Vec<DateTime<Utc>> = urls
+                    .chunks(SITEMAP_LIMIT)
+                    .map(|c| c.iter().map(|u| u.lastmod).max().unwrap_or(self.now))
+                    .collect();
+                ("sitemap.xml".into(), feeds.sitemap_index(&parts))
+            }
+            Generated::NewsSitemap => ("news-sitemap.xml".into(), feeds.news_sitemap()),
+            Generated::Robots => ("robots.txt".into(), feeds.robots()),
+            Generated::SearchIndex => ("search-index.json".into(), feeds.search_index()),
+        }
     }
 
     /// Renders one page.
@@ -118,6 +254,10 @@ impl<'a> Renderer<'a> {
         let (path, bytes) = match page {
             Page::ThemeAsset(i) => {
                 (BUILTIN_ASSETS[*i].0.to_string(), BUILTIN_ASSETS[*i].1.as_bytes().to_vec())
+            }
+            Page::Generated(which) => {
+                let (path, text) = self.generated(which);
+                (path, text.into_bytes())
             }
             _ => {
                 let (template, path, context) = self.context(page);
@@ -169,7 +309,24 @@ impl<'a> Renderer<'a> {
                 ("alias.html", alias.clone(), lib.get(*id).article.title.clone(), String::new(), "alias")
             }
             Page::NotFound => ("404.html", "404.html".into(), "Page not found".into(), String::new(), "404"),
-            Page::ThemeAsset(_) => unreachable!("theme assets are not templates"),
+            Page::Search => (
+                "search.html",
+                "search/".into(),
+                "Search".into(),
+                format!("Search {}", config.title),
+                "search",
+            ),
+            Page::ThemeAsset(_) | Page::Generated(_) => unreachable!("not a template page"),
+        };
+        let image = match page {
+            Page::Article(id) => v.card(*id).image.map(|i| absolute(&i.url, &v.config.base_url)),
+            _ => None,
+        };
+        let feed = match page {
+            Page::Group(GroupKind::Category, g, _) => {
+                Some(v.url(&format!("{}/atom.xml", lib.categories[*g].slug)))
+            }
+            _ => None,
         };
         let meta = PageMeta {
             title: &title,
@@ -177,6 +334,8 @@ impl<'a> Renderer<'a> {
             url: v.url(&path),
             permalink: v.permalink(&path),
             kind,
+            image,
+            feed,
         };
         ctx.insert("page", &meta);
         (template, path, ctx)
@@ -372,6 +531,15 @@ struct LinkOwned {
 /// `2026/11/24/` for a day.
 pub fn day_path(date: chrono::NaiveDate) -> String {
     format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
+}
+
+/// A link path (`/news/a.svg`) or URL -> an absolute URL on the site's host.
+fn absolute(url: &str, base_url: &str) -> String {
+    if url.contains("://") {
+        url.to_string()
+    } else {
+        format!("{}{url}", super::feeds::origin(base_url))
+    }
 }
 
 /// A page path -> its file: folders get `index.html`.

@@ -23,6 +23,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("archive.html", include_str!("../../templates/archive.html")),
     ("alias.html", include_str!("../../templates/alias.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// The default theme's static files (written unless the site's `static/` has the same file).

@@ -86,6 +86,8 @@ pub struct ArticleView<'a> {
     pub related: Vec<RelatedView<'a>>,
     /// The front matter's `[extra]` table, as written.
     pub extra: &'a toml::Table,
+    /// Schema.org `NewsArticle` as JSON, safe inside `<script>` (insert with `| safe`).
+    pub json_ld: String,
 }
 
 /// A source credit.
@@ -234,7 +236,9 @@ impl<'a> Views<'a> {
             LinkView { name: e.article.title.as_str(), url: self.url(&e.path) }
         };
         let card = self.card(id);
+        let json_ld = self.json_ld(id, &card);
         ArticleView {
+            json_ld,
             share: share_links(&a.title, &card.permalink),
             card,
             content: &a.html,
@@ -245,6 +249,35 @@ impl<'a> Views<'a> {
             related: related.iter().map(|r| self.related(r)).collect(),
             extra: &a.extra,
         }
+    }
+
+    /// Schema.org `NewsArticle` for search engines, escaped so that no text can end the
+    /// `<script>` element it sits in.
+    fn json_ld(&self, id: ArticleId, card: &CardView) -> String {
+        let entry = self.library.get(id);
+        let a = &entry.article;
+        let origin = super::feeds::origin(&self.config.base_url);
+        let absolute =
+            |url: &str| if url.contains("://") { url.to_string() } else { format!("{origin}{url}") };
+        let mut value = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": a.title,
+            "description": a.summary,
+            "datePublished": card.date.iso,
+            "dateModified": self.date(a.updated_or_date()).iso,
+            "author": a.authors.iter().map(|n| serde_json::json!({ "@type": "Person", "name": n })).collect::<Vec<_>>(),
+            "image": card.image.as_ref().map(|i| vec![absolute(&i.url)]).unwrap_or_default(),
+            "publisher": { "@type": "Organization", "name": self.config.title, "url": self.config.base_url },
+            "mainEntityOfPage": { "@type": "WebPage", "@id": card.permalink },
+            "articleSection": self.library.categories[entry.category].name,
+            "keywords": entry.tags.iter().map(|&t| self.library.tags[t].name.as_str()).collect::<Vec<_>>(),
+            "wordCount": a.word_count,
+        });
+        if card.image.is_none() {
+            value.as_object_mut().map(|o| o.remove("image"));
+        }
+        script_safe_json(&value.to_string())
     }
 
     fn related(&self, item: &Related) -> RelatedView<'a> {
@@ -292,6 +325,23 @@ fn share_links(title: &str, permalink: &str) -> ShareView {
     }
 }
 
+/// Escapes `<`, `>`, `&` and the JavaScript line separators in JSON, so that a value such as
+/// `</script>` cannot close the script element; JSON parsers read the escapes back unchanged.
+pub fn script_safe_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Site-relative path of page `n` of a list whose first page is `path`.
 pub fn page_path(path: &str, n: usize) -> String {
     if n == 1 {
@@ -317,6 +367,15 @@ mod tests {
         assert_eq!(page_count(21, 20), 2);
         assert_eq!(page_path("technology/", 1), "technology/");
         assert_eq!(page_path("technology/", 3), "technology/page/3/");
+    }
+
+    #[test]
+    fn json_in_scripts_cannot_close_the_element() {
+        let json = serde_json::json!({ "headline": "</script><script>alert(1)</script> & more" }).to_string();
+        let safe = script_safe_json(&json);
+        assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["headline"], "</script><script>alert(1)</script> & more");
     }
 
     #[test]
