@@ -75,6 +75,9 @@ pub enum Error {
     /// A template failed to parse or render.
     #[error("{0}")]
     Template(Diagnostic),
+    /// `check` found broken links (already printed, one by one).
+    #[error("{0} broken links")]
+    Check(usize),
     /// The command line names something that does not exist.
     #[error("{0}")]
     Usage(String),

@@ -1,6 +1,8 @@
 //! Broadsheet: a static site generator for news digests. `build()` runs the pipeline:
 //! config -> content -> library -> markdown -> related -> render -> output.
 
+pub mod assets;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -11,12 +13,11 @@ pub mod related;
 pub mod render;
 pub mod slugs;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 pub use error::{Diagnostic, Error};
 
@@ -139,7 +140,10 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     });
     let output = options.output.clone().unwrap_or_else(|| site.join("public"));
     let staging = Staging::create(site, &output)?;
-    let copied = copy_static(site, &staging)? + copy_assets(site, &library, &assets, &staging)?;
+    let copies = assets::plan(site, &library, &assets);
+    for copy in &copies {
+        staging.copy(&copy.from, &copy.to)?;
+    }
     let pages: Vec<Page> = renderer
         .pages()
         .into_iter()
@@ -159,7 +163,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     Ok(Report {
         articles: library.entries.len(),
         pages: pages.iter().filter(|p| !matches!(p, Page::ThemeAsset(_))).count(),
-        files: pages.len() + copied,
+        files: pages.len() + copies.len(),
         elapsed: started.elapsed(),
         config_found,
         output,
@@ -184,48 +188,4 @@ impl Stopwatch {
         self.laps.push((stage, now - self.last));
         self.last = now;
     }
-}
-
-/// Copies `static/` as-is; returns the number of files.
-fn copy_static(site: &Path, staging: &Staging) -> Result<usize, Error> {
-    let dir = site.join("static");
-    let mut count = 0;
-    for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            staging.copy(entry.path(), &rel.to_string_lossy().replace('\\', "/"))?;
-            count += 1;
-        }
-    }
-    Ok(count)
-}
-
-/// Copies each asset under `content/` next to every article in its folder (so relative links
-/// in the article work); assets in folders without articles keep their path under content/.
-fn copy_assets(
-    site: &Path,
-    library: &Library,
-    assets: &[PathBuf],
-    staging: &Staging,
-) -> Result<usize, Error> {
-    let mut count = 0;
-    for asset in assets {
-        let folder = asset.parent().unwrap_or(Path::new(""));
-        let name = asset.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let mut targets: Vec<String> = library
-            .entries
-            .iter()
-            .filter(|e| e.article.path.parent() == Some(folder))
-            .map(|e| format!("{}{name}", e.path))
-            .collect();
-        if targets.is_empty() {
-            let rel = asset.strip_prefix("content").unwrap_or(asset);
-            targets.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-        for target in targets {
-            staging.copy(&site.join(asset), &target)?;
-            count += 1;
-        }
-    }
-    Ok(count)
 }

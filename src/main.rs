@@ -24,6 +24,53 @@ enum Command {
     Build(BuildArgs),
     /// Show an article's related news with each signal's contribution.
     Related(RelatedArgs),
+    /// Build in memory and check that every internal link and #anchor resolves.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Also request every external link (HEAD, then GET), 8 at a time, 10 s timeout each.
+    #[arg(long)]
+    external: bool,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    future: bool,
+}
+
+impl CheckArgs {
+    fn run(self, source: PathBuf) -> Result<(), Error> {
+        let options = BuildOptions {
+            source,
+            output: None,
+            drafts: self.drafts,
+            future: self.future,
+            base_url: None,
+            now: chrono::Utc::now(),
+        };
+        let limits =
+            broadsheet::check::ExternalCheck { concurrency: 8, timeout: std::time::Duration::from_secs(10) };
+        let report = broadsheet::check::check(&options, self.external.then_some(&limits))?;
+        for b in &report.broken {
+            eprintln!("error: broken link `{}` on {}: {}", b.target, b.page, b.reason);
+        }
+        let external =
+            if self.external { format!(", {} external URLs", report.external_links) } else { String::new() };
+        println!(
+            "Checked {} pages, {} internal links{external}: {} broken",
+            report.pages,
+            report.internal_links,
+            report.broken.len()
+        );
+        if report.broken.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Check(report.broken.len()))
+        }
+    }
 }
 
 #[derive(Args)]
@@ -115,6 +162,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => args.run(cli.source),
         Command::Related(args) => args.run(cli.source),
+        Command::Check(args) => args.run(cli.source),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -128,6 +176,9 @@ fn main() -> ExitCode {
 /// Prints every problem, cargo style, then a count.
 fn report_error(err: &Error) {
     let diagnostics = err.diagnostics();
+    if let Error::Check(_) = err {
+        return; // each broken link was printed already
+    }
     if diagnostics.is_empty() {
         eprintln!("error: {err}");
         return;

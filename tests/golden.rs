@@ -9,8 +9,10 @@ use std::path::Path;
 use broadsheet::{build, BuildOptions};
 use chrono::TimeZone;
 
-fn check_golden(case: &str, base_url: Option<&str>) {
-    let (_dir, site) = common::site_copy(case);
+/// Builds fixture `site_case` (with `base_url` replaced when given) and compares the output
+/// with tests/fixtures/`case`/expected.
+fn check_golden(case: &str, site_case: &str, base_url: Option<&str>) {
+    let (_dir, site) = common::site_copy(site_case);
     let out = site.parent().unwrap().join("out");
     let options = BuildOptions {
         source: site.clone(),
@@ -54,5 +56,10 @@ fn compare(expected_dir: &Path, actual: &std::collections::BTreeMap<String, Vec<
 
 #[test]
 fn basic_site_matches_golden_files() {
-    check_golden("basic", None);
+    check_golden("basic", "basic", None);
+}
+
+#[test]
+fn a_base_url_with_a_path_matches_golden_files() {
+    check_golden("subpath", "basic", Some("https://example.org/news/"));
 }

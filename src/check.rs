@@ -1,0 +1,300 @@
+//! `broadsheet check`: builds the site in memory and verifies that every internal link and
+//! `#anchor` resolves, and with `--external`, that external links answer.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Duration;
+
+use lol_html::{element, RewriteStrSettings};
+use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
+
+use crate::render::{Page, RenderInput, Renderer, Theme};
+use crate::{assets, related, BuildOptions, Error};
+
+/// A link that does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BrokenLink {
+    /// The page the link is on (`/world/summit/`).
+    pub page: String,
+    /// The link as written.
+    pub target: String,
+    /// Why it is broken.
+    pub reason: String,
+}
+
+/// What `check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// HTML pages checked.
+    pub pages: usize,
+    /// Internal links checked.
+    pub internal_links: usize,
+    /// Distinct external URLs checked (with `--external`).
+    pub external_links: usize,
+    /// Every broken link, sorted by page.
+    pub broken: Vec<BrokenLink>,
+}
+
+/// Limits for external checks.
+#[derive(Debug, Clone)]
+pub struct ExternalCheck {
+    /// Requests at once.
+    pub concurrency: usize,
+    /// Time allowed per request.
+    pub timeout: Duration,
+}
+
+/// Links and ids of one HTML page.
+#[derive(Default)]
+struct Scan {
+    links: Vec<String>,
+    ids: HashSet<String>,
+}
+
+/// Builds the site in memory (nothing is written) and checks its links.
+pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result<CheckReport, Error> {
+    let site = crate::load(options)?;
+    let related = related::compute(&site.library, &site.config.related, &site.config.language);
+    let theme = Theme::load(&options.source)?;
+    let renderer = Renderer::new(RenderInput {
+        library: &site.library,
+        related: &related,
+        config: &site.config,
+        theme: &theme,
+        tz: site.tz,
+        now: options.now,
+    });
+    let files = renderer
+        .pages()
+        .par_iter()
+        .map(|p: &Page| renderer.render(p).map_err(Error::Template))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut known: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    known.extend(assets::plan(&options.source, &site.library, &site.assets).into_iter().map(|c| c.to));
+    let scans: HashMap<&str, Scan> = files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| (f.path.as_str(), scan(&String::from_utf8_lossy(&f.bytes))))
+        .collect();
+    let base_path = site.config.base_path();
+    let mut report = CheckReport { pages: scans.len(), ..CheckReport::default() };
+    let mut externals: BTreeSet<(String, String)> = BTreeSet::new();
+    for (file, scan) in &scans {
+        let page = page_url(&base_path, file);
+        for link in &scan.links {
+            match classify(link, &site.config.base_url) {
+                Kind::Skip => {}
+                Kind::External => {
+                    externals.insert((link.clone(), page.clone()));
+                }
+                Kind::Internal(target) => {
+                    report.internal_links += 1;
+                    if let Err(reason) = resolve(&target, &page, &base_path, &known, &scans) {
+                        report.broken.push(BrokenLink { page: page.clone(), target: link.clone(), reason });
+                    }
+                }
+            }
+        }
+    }
+    if let Some(limits) = external {
+        let urls: BTreeSet<&String> = externals.iter().map(|(u, _)| u).collect();
+        report.external_links = urls.len();
+        let failures = check_external(&urls.into_iter().cloned().collect::<Vec<_>>(), limits);
+        for (url, reason) in failures {
+            for (_, page) in externals.iter().filter(|(u, _)| *u == url) {
+                report.broken.push(BrokenLink {
+                    page: page.clone(),
+                    target: url.clone(),
+                    reason: reason.clone(),
+                });
+            }
+        }
+    }
+    report.broken.sort();
+    Ok(report)
+}
+
+enum Kind {
+    Skip,
+    External,
+    Internal(String),
+}
+
+fn classify(link: &str, base_url: &str) -> Kind {
+    let lower = link.to_ascii_lowercase();
+    if let Some(rest) = link.strip_prefix(base_url) {
+        return Kind::Internal(format!("/{rest}"));
+    }
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+        Kind::External
+    } else if lower.contains(':')
+        && !lower.starts_with('/')
+        && !lower.starts_with('#')
+        && !lower.starts_with('.')
+    {
+        Kind::Skip // mailto:, tel:, data:, javascript:
+    } else {
+        Kind::Internal(link.to_string())
+    }
+}
+
+/// The URL path of an output file (`world/a/index.html` -> `/base/world/a/`).
+fn page_url(base_path: &str, file: &str) -> String {
+    format!("{base_path}{}", file.strip_suffix("index.html").unwrap_or(file))
+}
+
+/// Checks that `target` (as written on `page`) names an output file, and its anchor an id.
+fn resolve(
+    target: &str,
+    page: &str,
+    base_path: &str,
+    known: &HashSet<String>,
+    scans: &HashMap<&str, Scan>,
+) -> Result<(), String> {
+    let (rest, fragment) = target.split_once('#').map_or((target, None), |(p, f)| (p, Some(f)));
+    let path = rest.split('?').next().unwrap_or_default();
+    let absolute = if path.is_empty() {
+        page.to_string()
+    } else if path.starts_with('/') {
+        path.to_string()
+    } else {
+        join(page, path)
+    };
+    let Some(inside) = absolute.strip_prefix(base_path) else {
+        return Err(format!("points outside the site's base path {base_path}"));
+    };
+    let inside = percent_decode_str(inside).decode_utf8_lossy().to_string();
+    let file = [
+        if inside.is_empty() || inside.ends_with('/') {
+            format!("{inside}index.html")
+        } else {
+            inside.clone()
+        },
+        format!("{inside}/index.html"),
+    ]
+    .into_iter()
+    .find(|f| known.contains(f))
+    .ok_or_else(|| "no such page or file in the built site".to_string())?;
+    match fragment.filter(|f| !f.is_empty()) {
+        Some(id) => {
+            let id = percent_decode_str(id).decode_utf8_lossy();
+            match scans.get(file.as_str()) {
+                Some(scan) if !scan.ids.contains(id.as_ref()) => {
+                    Err(format!("the page has no element with id `{id}`"))
+                }
+                _ => Ok(()),
+            }
+        }
+        None => Ok(()),
+    }
+}
+
+/// Resolves a relative path against a page URL ending in `/` (or a file URL).
+fn join(page: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop(); // the file name, or "" after the trailing slash
+    for part in relative.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                if parts.len() > 1 {
+                    parts.pop();
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+fn scan(html: &str) -> Scan {
+    let found = RefCell::new(Scan::default());
+    let settings = RewriteStrSettings {
+        element_content_handlers: vec![
+            element!("[id]", |el| {
+                if let Some(id) = el.get_attribute("id") {
+                    found.borrow_mut().ids.insert(id);
+                }
+                Ok(())
+            }),
+            element!("a[name]", |el| {
+                if let Some(name) = el.get_attribute("name") {
+                    found.borrow_mut().ids.insert(name);
+                }
+                Ok(())
+            }),
+            element!("a[href], link[href], area[href]", |el| {
+                let rel = el.get_attribute("rel").unwrap_or_default();
+                // Share links and other `nofollow` links are not the site's own references.
+                if let Some(href) = el
+                    .get_attribute("href")
+                    .filter(|_| !rel.contains("preconnect") && !rel.contains("nofollow"))
+                {
+                    found.borrow_mut().links.push(href);
+                }
+                Ok(())
+            }),
+            element!("img[src], script[src], source[src], iframe[src], video[src], audio[src]", |el| {
+                if let Some(src) = el.get_attribute("src") {
+                    found.borrow_mut().links.push(src);
+                }
+                Ok(())
+            }),
+        ],
+        ..RewriteStrSettings::new()
+    };
+    // A page lol_html cannot parse still gets checked for what was found before the error.
+    let _ = lol_html::rewrite_str(html, settings);
+    found.into_inner()
+}
+
+/// Requests each URL (HEAD, then GET when HEAD is refused) with a timeout, `concurrency` at
+/// a time; returns the failures.
+fn check_external(urls: &[String], limits: &ExternalCheck) -> Vec<(String, String)> {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(limits.timeout)
+        .redirects(5)
+        .user_agent(concat!("broadsheet-check/", env!("CARGO_PKG_VERSION")))
+        .build();
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(limits.concurrency.max(1)).build() {
+        Ok(pool) => pool,
+        Err(e) => return urls.iter().map(|u| (u.clone(), format!("cannot start checks: {e}"))).collect(),
+    };
+    let url_for = |u: &String| if u.starts_with("//") { format!("https:{u}") } else { u.clone() };
+    pool.install(|| {
+        urls.par_iter()
+            .filter_map(|u| {
+                let url = url_for(u);
+                let result = match agent.head(&url).call() {
+                    Err(ureq::Error::Status(405 | 403 | 501, _)) => agent.get(&url).call(),
+                    other => other,
+                };
+                match result {
+                    Ok(_) => None,
+                    Err(ureq::Error::Status(code, _)) => Some((u.clone(), format!("answered HTTP {code}"))),
+                    Err(e) => Some((u.clone(), format!("failed: {e}"))),
+                }
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_join_against_the_page() {
+        assert_eq!(join("/news/world/a/", "b.svg"), "/news/world/a/b.svg");
+        assert_eq!(join("/news/world/a/", "../b/"), "/news/world/b/");
+        assert_eq!(join("/404.html", "x/"), "/x/");
+    }
+
+    #[test]
+    fn scan_finds_links_and_ids() {
+        let s = scan(r#"<h2 id="top">T</h2><a href="/a/#top">a</a><img src="x.png"><a name="old"></a>"#);
+        assert_eq!(s.links, vec!["/a/#top", "x.png"]);
+        assert!(s.ids.contains("top") && s.ids.contains("old"));
+    }
+}

@@ -1,0 +1,218 @@
+//! Feeds, sitemaps, structured data and redirects as crawlers and feed readers read them:
+//! every feed parses with feed-rs, the sitemaps have the sitemaps.org structure, JSON-LD
+//! parses with serde_json, and hostile headlines cannot break out of their context.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{broadsheet, stderr, write};
+
+fn build_basic() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, site) = common::site_copy("basic");
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (dir, site)
+}
+
+fn read(site: &std::path::Path, path: &str) -> String {
+    std::fs::read_to_string(site.join("public").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn every_feed_parses_with_unique_ids_and_dates() {
+    let (_dir, site) = build_basic();
+    for (path, entries) in
+        [("atom.xml", 4), ("rss.xml", 4), ("feed.json", 4), ("world/atom.xml", 2), ("tech/atom.xml", 2)]
+    {
+        let feed =
+            feed_rs::parser::parse(read(&site, path).as_bytes()).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(feed.entries.len(), entries, "{path}");
+        let ids: HashSet<&str> = feed.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids.len(), entries, "{path}: ids are unique");
+        for entry in &feed.entries {
+            assert!(entry.published.is_some() || entry.updated.is_some(), "{path}: dated");
+            assert!(
+                entry.links.iter().any(|l| l.href.starts_with("https://example.org/")),
+                "{path}: absolute links"
+            );
+        }
+        let newest = &feed.entries[0];
+        if path != "tech/atom.xml" {
+            assert_eq!(
+                newest.title.as_ref().unwrap().content,
+                "Talks continue into the night",
+                "{path}: newest first"
+            );
+        }
+    }
+    let atom = read(&site, "atom.xml");
+    assert!(atom
+        .contains(r#"<link href="https://example.org/atom.xml" rel="self" type="application/atom+xml"/>"#));
+    assert!(atom.contains("<id>tag:example.org,2026-11-20:/world/summit/</id>"), "stable tag URI ids");
+    let rss = read(&site, "rss.xml");
+    assert!(rss.contains(
+        r#"<atom:link href="https://example.org/rss.xml" rel="self" type="application/rss+xml"/>"#
+    ));
+    assert!(rss.contains("<pubDate>Fri, 20 Nov 2026 09:00:00 +0000</pubDate>"), "RFC 822 dates");
+    assert!(rss.contains("<dc:creator>Ana Ruiz</dc:creator>"));
+}
+
+#[test]
+fn feed_content_uses_absolute_links() {
+    let (_dir, site) = build_basic();
+    let feed = feed_rs::parser::parse(read(&site, "atom.xml").as_bytes()).unwrap();
+    let rocket = feed.entries.iter().find(|e| e.id.ends_with("/tech/rocket/")).unwrap();
+    let html = &rocket.content.as_ref().unwrap().body.as_ref().unwrap();
+    assert!(html.contains(r#"src="https://example.org/tech/rocket/rocket.svg""#), "{html}");
+}
+
+#[test]
+fn sitemap_lists_every_page_with_lastmod() {
+    let (_dir, site) = build_basic();
+    let xml = read(&site, "sitemap.xml");
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    let urls: Vec<&str> = xml.split("<loc>").skip(1).map(|s| s.split("</loc>").next().unwrap()).collect();
+    let lastmods = xml.matches("<lastmod>").count();
+    assert_eq!(urls.len(), lastmods, "every url has a lastmod");
+    for page in [
+        "https://example.org/",
+        "https://example.org/world/summit/",
+        "https://example.org/world/page/2/",
+        "https://example.org/tags/diplomacy/",
+        "https://example.org/2026/11/20/",
+        "https://example.org/search/",
+    ] {
+        assert!(urls.contains(&page), "{page} missing from {urls:?}");
+    }
+    assert!(!urls.iter().any(|u| u.contains("old-summit") || u.ends_with("404.html")), "no redirects or 404");
+    for url in &urls {
+        let page = url.strip_prefix("https://example.org/").unwrap();
+        let file = if page.is_empty() || page.ends_with('/') {
+            format!("{page}index.html")
+        } else {
+            page.to_string()
+        };
+        assert!(site.join("public").join(&file).is_file(), "{url} exists");
+    }
+    assert!(xml.contains("<lastmod>2026-11-20T20:30:00Z</lastmod>"), "W3C datetime");
+}
+
+#[test]
+fn news_sitemap_lists_only_the_last_two_days_and_robots_names_both_sitemaps() {
+    let (_dir, site) = common::site_copy("basic");
+    std::fs::remove_file(site.join("static/robots.txt")).unwrap();
+    let now = chrono::Utc::now();
+    let fresh = (now - chrono::Duration::hours(3)).format("%Y-%m-%dT%H:%M:%SZ");
+    write(
+        &site.join("content/world/fresh.md"),
+        &format!("+++\ntitle = \"Fresh <news> & views\"\ndate = {fresh}\n+++\nNew.\n"),
+    );
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let news = read(&site, "news-sitemap.xml");
+    assert_eq!(news.matches("<url>").count(), 1, "{news}");
+    assert!(news.contains("<loc>https://example.org/world/fresh/</loc>"));
+    assert!(
+        news.contains("<news:name>Fixture Times</news:name>")
+            && news.contains("<news:language>en</news:language>")
+    );
+    assert!(news.contains("<news:title>Fresh &lt;news&gt; &amp; views</news:title>"), "{news}");
+    assert!(news.contains("<news:publication_date>"));
+    let robots = read(&site, "robots.txt");
+    assert!(robots
+        .contains("Sitemap: https://example.org/sitemap.xml\nSitemap: https://example.org/news-sitemap.xml"));
+}
+
+#[test]
+fn article_pages_carry_social_tags_and_json_ld() {
+    let (_dir, site) = build_basic();
+    let html = read(&site, "tech/rocket/index.html");
+    for tag in [
+        r#"<meta property="og:type" content="article">"#,
+        r#"<meta property="og:title" content="Rocket launch set for Friday">"#,
+        r#"<meta property="og:image" content="https://example.org/tech/rocket/rocket.svg">"#,
+        r#"<meta property="article:section" content="Tech">"#,
+        r#"<meta property="article:tag" content="Space">"#,
+        r#"<meta name="twitter:card" content="summary_large_image">"#,
+        r#"<link rel="canonical" href="https://example.org/tech/rocket/">"#,
+        r#"<link rel="alternate" type="application/atom+xml" title="Fixture Times (Atom)" href="/atom.xml">"#,
+    ] {
+        assert!(html.contains(tag), "missing {tag}");
+    }
+    let json = html
+        .split(r#"<script type="application/ld+json">"#)
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    let ld: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], "Rocket launch set for Friday");
+    assert_eq!(ld["author"][0]["name"], "Cleo Park");
+    assert_eq!(ld["image"][0], "https://example.org/tech/rocket/rocket.svg");
+    assert_eq!(ld["mainEntityOfPage"]["@id"], "https://example.org/tech/rocket/");
+    assert_eq!(ld["publisher"]["name"], "Fixture Times");
+    assert_eq!(ld["articleSection"], "Tech");
+    assert_eq!(ld["keywords"], serde_json::json!(["Space", "Aurora"]));
+    assert!(ld["datePublished"].as_str().unwrap().starts_with("2026-11-19"));
+}
+
+#[test]
+fn hostile_headlines_stay_text_everywhere() {
+    let (_dir, site) = common::site_copy("basic");
+    let title = r#"</script><script>alert(1)</script> "><img src=x onerror=alert(1)> <IBM>"#;
+    write(
+        &site.join("content/world/evil.md"),
+        &format!("+++\ntitle = '{title}'\ndate = 2026-11-21\ntags = ['<b>tag</b>']\n+++\nBody.\n"),
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(&site, "world/evil/index.html");
+    assert!(
+        !html.contains("<script>alert(1)")
+            && !html.contains("<img src=x")
+            && !html.contains("<IBM>")
+            && !html.contains("<b>tag"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;&#x2F;script&gt;") || html.contains("&lt;/script&gt;"));
+    let json = html
+        .split(r#"<script type="application/ld+json">"#)
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    let ld: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(ld["headline"], title, "JSON-LD keeps the exact text");
+    for feed in ["atom.xml", "rss.xml", "feed.json"] {
+        let parsed = feed_rs::parser::parse(read(&site, feed).as_bytes()).unwrap();
+        assert_eq!(parsed.entries[0].title.as_ref().unwrap().content, title, "{feed}");
+    }
+    let index: serde_json::Value = serde_json::from_str(&read(&site, "search-index.json")).unwrap();
+    assert_eq!(index[0]["t"], title);
+}
+
+#[test]
+fn aliases_redirect_to_the_article() {
+    let (_dir, site) = build_basic();
+    let html = read(&site, "2026/11/old-summit/index.html");
+    assert!(html.contains(r#"<meta http-equiv="refresh" content="0; url=/world/summit/">"#));
+    assert!(html.contains(r#"<link rel="canonical" href="https://example.org/world/summit/">"#));
+    assert!(html.contains(r#"<a href="/world/summit/">Leaders meet in &quot;Harbour&quot; summit</a>"#));
+}
+
+#[test]
+fn search_page_and_index() {
+    let (_dir, site) = build_basic();
+    let index: serde_json::Value = serde_json::from_str(&read(&site, "search-index.json")).unwrap();
+    assert_eq!(index.as_array().unwrap().len(), 4);
+    assert_eq!(index[0]["u"], "/world/talks/");
+    assert_eq!(index[0]["c"], "World");
+    let page = read(&site, "search/index.html");
+    assert!(page.contains(r#"fetch("/search-index.json")"#));
+    assert!(page.contains(r#"<input id="search-input" name="q" type="search""#));
+    let article = read(&site, "world/summit/index.html");
+    assert!(!article.contains("<script>"), "only the search page has a script");
+}
