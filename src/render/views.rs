@@ -23,6 +23,8 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     /// Date of the newest article, formatted: the masthead's edition date.
     pub edition_date: String,
+    /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
+    pub edition_iso: String,
     /// Categories in navigation order.
     pub categories: Vec<LinkView<'a>>,
     pub generator: &'static str,
@@ -174,6 +176,7 @@ impl<'a> Views<'a> {
             base_url: &config.base_url,
             base_path: self.base_path.clone(),
             language: &config.language,
+            edition_iso: self.library.days.first().map(|d| d.date.to_string()).unwrap_or_default(),
             edition_date: self
                 .library
                 .entries
