@@ -174,65 +174,78 @@ impl<'a> Renderer<'a> {
     fn sitemap_url(&self, page: &Page) -> Option<SitemapUrl> {
         let lib = self.views.library;
         let newest = |ids: &[ArticleId]| ids.iter().map(|&id| lib.get(id).article.updated_or_date()).max();
-        let (path, lastmod) = match page {
+        let lastmod = match page {
             Page::Front | Page::Archive | Page::GroupIndex(_) | Page::Search => {
-                let all: Vec<ArticleId> =
-                    (0..lib.entries.len().min(1)).map(|i| ArticleId(i as u32)).collect();
-                (self.simple_path(page)?, newest(&all).unwrap_or(self.now))
+                newest(&[ArticleId(0)][..lib.entries.len().min(1)])
             }
-            Page::Article(id) => (lib.get(*id).path.clone(), lib.get(*id).article.updated_or_date()),
+            Page::Article(id) => Some(lib.get(*id).article.updated_or_date()),
             Page::Group(kind, g, n) => {
-                let group = &self.groups(*kind)[*g];
                 let per_page = self.views.config.articles_per_page;
-                let slice: Vec<ArticleId> =
-                    group.articles.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
-                (
-                    page_path(&format!("{}{}/", kind.prefix(), group.slug), *n),
-                    newest(&slice).unwrap_or(self.now),
-                )
+                let slice = self.groups(*kind)[*g].articles.chunks(per_page).nth(n - 1).unwrap_or_default();
+                newest(slice)
             }
-            Page::Day(d) => (day_path(lib.days[*d].date), newest(&lib.days[*d].articles).unwrap_or(self.now)),
+            Page::Day(d) => newest(&lib.days[*d].articles),
             _ => return None,
         };
-        Some(SitemapUrl { loc: self.views.permalink(&path), lastmod })
-    }
-
-    fn simple_path(&self, page: &Page) -> Option<String> {
-        Some(match page {
-            Page::Front => String::new(),
-            Page::Archive => "archive/".into(),
-            Page::Search => "search/".into(),
-            Page::GroupIndex(GroupKind::Category) => "categories/".into(),
-            Page::GroupIndex(GroupKind::Tag) => "tags/".into(),
-            Page::GroupIndex(GroupKind::Author) => "authors/".into(),
-            _ => return None,
+        Some(SitemapUrl {
+            loc: self.views.permalink(&self.link_path(page)),
+            lastmod: lastmod.unwrap_or(self.now),
         })
     }
 
-    fn generated(&self, which: &Generated) -> (String, String) {
+    /// The page's path relative to the site root as links write it: `world/a/` for pages,
+    /// `404.html` or `atom.xml` for files.
+    pub fn link_path(&self, page: &Page) -> String {
+        let lib = self.views.library;
+        match page {
+            Page::Front => String::new(),
+            Page::Archive => "archive/".into(),
+            Page::Search => "search/".into(),
+            Page::NotFound => "404.html".into(),
+            Page::GroupIndex(GroupKind::Category) => "categories/".into(),
+            Page::GroupIndex(GroupKind::Tag) => "tags/".into(),
+            Page::GroupIndex(GroupKind::Author) => "authors/".into(),
+            Page::Article(id) => lib.get(*id).path.clone(),
+            Page::Group(kind, g, n) => {
+                page_path(&format!("{}{}/", kind.prefix(), self.groups(*kind)[*g].slug), *n)
+            }
+            Page::Day(d) => day_path(lib.days[*d].date),
+            Page::Alias(_, alias) => alias.clone(),
+            Page::ThemeAsset(i) => BUILTIN_ASSETS[*i].0.to_string(),
+            Page::Generated(which) => generated_path(which, lib),
+        }
+    }
+
+    /// The file a page is written to (`world/a/index.html`).
+    pub fn output_path(&self, page: &Page) -> String {
+        html_file(&self.link_path(page))
+    }
+
+    /// The text of a generated file.
+    fn generated(&self, which: &Generated) -> String {
         let feeds = Feeds { views: &self.views, now: self.now };
         let lib = self.views.library;
         let all: Vec<ArticleId> = (0..lib.entries.len()).map(|i| ArticleId(i as u32)).collect();
         match which {
-            Generated::Atom(None) => {
-                ("atom.xml".into(), feeds.atom(&all, &self.views.config.title, "atom.xml", ""))
-            }
+            Generated::Atom(None) => feeds.atom(&all, &self.views.config.title, "atom.xml", ""),
             Generated::Atom(Some(c)) => {
                 let cat = &lib.categories[*c];
-                let path = format!("{}/atom.xml", cat.slug);
                 let title = format!("{}: {}", self.views.config.title, cat.name);
-                let xml = feeds.atom(&cat.articles, &title, &path, &format!("{}/", cat.slug));
-                (path, xml)
+                feeds.atom(
+                    &cat.articles,
+                    &title,
+                    &format!("{}/atom.xml", cat.slug),
+                    &format!("{}/", cat.slug),
+                )
             }
-            Generated::Rss => ("rss.xml".into(), feeds.rss()),
-            Generated::JsonFeed => ("feed.json".into(), feeds.json_feed()),
+            Generated::Rss => feeds.rss(),
+            Generated::JsonFeed => feeds.json_feed(),
             Generated::Sitemap(part) => {
                 let urls: Vec<SitemapUrl> = self.pages().iter().filter_map(|p| self.sitemap_url(p)).collect();
                 if *part == 0 {
-                    ("sitemap.xml".into(), feeds.sitemap(&urls))
+                    feeds.sitemap(&urls)
                 } else {
-                    let chunk = urls.chunks(SITEMAP_LIMIT).nth(part - 1).unwrap_or_default();
-                    (format!("sitemap-{part}.xml"), feeds.sitemap(chunk))
+                    feeds.sitemap(urls.chunks(SITEMAP_LIMIT).nth(part - 1).unwrap_or_default())
                 }
             }
             Generated::SitemapIndex => {
@@ -241,11 +254,11 @@ impl<'a> Renderer<'a> {
                     .chunks(SITEMAP_LIMIT)
                     .map(|c| c.iter().map(|u| u.lastmod).max().unwrap_or(self.now))
                     .collect();
-                ("sitemap.xml".into(), feeds.sitemap_index(&parts))
+                feeds.sitemap_index(&parts)
             }
-            Generated::NewsSitemap => ("news-sitemap.xml".into(), feeds.news_sitemap()),
-            Generated::Robots => ("robots.txt".into(), feeds.robots()),
-            Generated::SearchIndex => ("search-index.json".into(), feeds.search_index()),
+            Generated::NewsSitemap => feeds.news_sitemap(),
+            Generated::Robots => feeds.robots(),
+            Generated::SearchIndex => feeds.search_index(),
         }
     }
 
@@ -255,10 +268,7 @@ impl<'a> Renderer<'a> {
             Page::ThemeAsset(i) => {
                 (BUILTIN_ASSETS[*i].0.to_string(), BUILTIN_ASSETS[*i].1.as_bytes().to_vec())
             }
-            Page::Generated(which) => {
-                let (path, text) = self.generated(which);
-                (path, text.into_bytes())
-            }
+            Page::Generated(which) => (self.link_path(page), self.generated(which).into_bytes()),
             _ => {
                 let (template, path, context) = self.context(page);
                 let file = html_file(&path);
@@ -531,6 +541,21 @@ struct LinkOwned {
 /// `2026/11/24/` for a day.
 pub fn day_path(date: chrono::NaiveDate) -> String {
     format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
+}
+
+/// Output path of a generated file.
+fn generated_path(which: &Generated, lib: &Library) -> String {
+    match which {
+        Generated::Atom(None) => "atom.xml".into(),
+        Generated::Atom(Some(c)) => format!("{}/atom.xml", lib.categories[*c].slug),
+        Generated::Rss => "rss.xml".into(),
+        Generated::JsonFeed => "feed.json".into(),
+        Generated::Sitemap(0) | Generated::SitemapIndex => "sitemap.xml".into(),
+        Generated::Sitemap(part) => format!("sitemap-{part}.xml"),
+        Generated::NewsSitemap => "news-sitemap.xml".into(),
+        Generated::Robots => "robots.txt".into(),
+        Generated::SearchIndex => "search-index.json".into(),
+    }
 }
 
 /// A link path (`/news/a.svg`) or URL -> an absolute URL on the site's host.
