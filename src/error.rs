@@ -110,6 +110,18 @@ impl Error {
     }
 }
 
+/// The full report of an error as the terminal shows it: every diagnostic, cargo style.
+pub fn report(err: &Error) -> String {
+    let diagnostics = err.diagnostics();
+    if diagnostics.is_empty() {
+        return format!("error: {err}");
+    }
+    let mut out: Vec<String> = diagnostics.iter().map(|d| format!("error: {d}\n")).collect();
+    let n = diagnostics.len();
+    out.push(format!("error: build failed with {n} problem{}", if n == 1 { "" } else { "s" }));
+    out.join("\n")
+}
+
 fn list(diagnostics: &[Diagnostic]) -> String {
     diagnostics.iter().map(|d| format!("error: {d}")).collect::<Vec<_>>().join("\n")
 }

@@ -26,6 +26,40 @@ enum Command {
     Related(RelatedArgs),
     /// Build in memory and check that every internal link and #anchor resolves.
     Check(CheckArgs),
+    /// Preview the site on a local web server that reloads the browser on every edit.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on (use 0.0.0.0 or :: to let other machines in).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Port to listen on; if it is taken, the next free one is used.
+    #[arg(short, long, default_value_t = 1111)]
+    port: u16,
+    /// Include articles marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    future: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
+impl ServeArgs {
+    fn run(self, source: PathBuf) -> Result<(), Error> {
+        broadsheet::serve::serve(broadsheet::serve::ServeOptions {
+            source,
+            bind: self.bind,
+            port: self.port,
+            drafts: self.drafts,
+            future: self.future,
+            open: self.open,
+        })
+    }
 }
 
 #[derive(Args)]
@@ -163,6 +197,7 @@ fn main() -> ExitCode {
         Command::Build(args) => args.run(cli.source),
         Command::Related(args) => args.run(cli.source),
         Command::Check(args) => args.run(cli.source),
+        Command::Serve(args) => args.run(cli.source),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

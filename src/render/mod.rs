@@ -8,7 +8,7 @@ mod views;
 pub use feeds::absolute_links;
 pub use pages::{Generated, Page, RenderInput, Renderer};
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
-pub use views::{page_count, page_path};
+pub use views::{page_count, page_path, script_safe_json};
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]

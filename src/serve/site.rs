@@ -1,0 +1,149 @@
+//! Preview server: one built site held in memory: the model, a map from request paths to
+//! pages and files, and pages rendered on first request (then cached until the next build).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+
+use crate::related::Related;
+use crate::render::{Page, RenderInput, Renderer, Theme};
+use crate::{assets, related, BuildOptions, Error, Site};
+
+/// What a request path maps to.
+#[derive(Debug, Clone)]
+enum Target {
+    /// A page rendered from the model.
+    Page(Page),
+    /// A file copied as-is (static/ or a co-located asset).
+    File(PathBuf),
+}
+
+/// A built site, ready to answer requests. Replaced whole on every rebuild.
+pub struct Preview {
+    site: Site,
+    related: Vec<Vec<Related>>,
+    theme: Theme,
+    now: DateTime<Utc>,
+    targets: HashMap<String, Target>,
+    rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+/// A response body found for a path.
+pub struct Found {
+    /// The bytes.
+    pub bytes: Arc<Vec<u8>>,
+    /// The output file name it came from (for the MIME type).
+    pub file: String,
+}
+
+impl Preview {
+    /// Loads and indexes the site; nothing is rendered or written yet.
+    pub fn build(options: &BuildOptions) -> Result<Preview, Error> {
+        let site = crate::load(options)?;
+        let related = related::compute(&site.library, &site.config.related, &site.config.language);
+        let theme = Theme::load(&options.source)?;
+        let mut preview = Preview {
+            site,
+            related,
+            theme,
+            now: options.now,
+            targets: HashMap::new(),
+            rendered: Mutex::new(HashMap::new()),
+        };
+        let mut targets = HashMap::new();
+        for copy in assets::plan(&options.source, &preview.site.library, &preview.site.assets) {
+            targets.insert(copy.to, Target::File(copy.from));
+        }
+        let renderer = preview.renderer();
+        for page in renderer.pages() {
+            let file = renderer.output_path(&page);
+            let overridden =
+                matches!(page, Page::ThemeAsset(_) | Page::Generated(crate::render::Generated::Robots));
+            if !(overridden && targets.contains_key(&file)) {
+                targets.insert(file, Target::Page(page));
+            }
+        }
+        drop(renderer);
+        preview.targets = targets;
+        preview.render_one_of_each_kind()?;
+        Ok(preview)
+    }
+
+    /// Pages render on request, so a template error would surface only when its page is
+    /// opened; rendering one page of every kind now makes such a build fail up front, while
+    /// the last good site stays served.
+    fn render_one_of_each_kind(&self) -> Result<(), Error> {
+        let mut seen = std::collections::HashSet::new();
+        let mut files: Vec<&String> = self.targets.keys().collect();
+        files.sort();
+        for file in files {
+            if let Some(Target::Page(page)) = self.targets.get(file) {
+                if seen.insert(std::mem::discriminant(page)) {
+                    self.load(file)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(RenderInput {
+            library: &self.site.library,
+            related: &self.related,
+            config: &self.site.config,
+            theme: &self.theme,
+            tz: self.site.tz,
+            now: self.now,
+        })
+    }
+
+    /// The output file for a decoded request path (`/world/a/` -> `world/a/index.html`), if
+    /// the site has one. Never touches a file the build would not publish.
+    pub fn get(&self, request_path: &str) -> Result<Option<Found>, Error> {
+        let rel = request_path.trim_start_matches('/');
+        let candidates = if rel.is_empty() || rel.ends_with('/') {
+            vec![format!("{rel}index.html")]
+        } else {
+            vec![rel.to_string(), format!("{rel}/index.html")]
+        };
+        for file in candidates {
+            if self.targets.contains_key(&file) {
+                return self.load(&file).map(|bytes| Some(Found { bytes, file }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The theme's 404 page.
+    pub fn not_found(&self) -> Result<Arc<Vec<u8>>, Error> {
+        self.load("404.html")
+    }
+
+    fn load(&self, file: &str) -> Result<Arc<Vec<u8>>, Error> {
+        if let Some(hit) = self.rendered.lock().ok().and_then(|cache| cache.get(file).cloned()) {
+            return Ok(hit);
+        }
+        let bytes = match self.targets.get(file) {
+            Some(Target::Page(page)) => {
+                Arc::new(self.renderer().render(page).map_err(Error::Template)?.bytes)
+            }
+            Some(Target::File(path)) => return read(path),
+            None => Arc::new(Vec::new()),
+        };
+        if let Ok(mut cache) = self.rendered.lock() {
+            cache.insert(file.to_string(), bytes.clone());
+        }
+        Ok(bytes)
+    }
+
+    /// Articles in the model.
+    pub fn articles(&self) -> usize {
+        self.site.library.entries.len()
+    }
+}
+
+fn read(path: &Path) -> Result<Arc<Vec<u8>>, Error> {
+    std::fs::read(path).map(Arc::new).map_err(|e| Error::io("read", path, e))
+}

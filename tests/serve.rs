@@ -1,0 +1,175 @@
+//! `broadsheet serve` end to end, with bounded waits: pages served from memory, live reload
+//! after an edit (article, category page, feed), the error overlay while the last good site
+//! stays served, and refused path traversal.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::write;
+
+/// The server process, killed when the test ends (even on failure).
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start(site: &Path) -> Server {
+    let port = free_port().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+        .args(["serve", "--port", &port])
+        .current_dir(site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let url = loop {
+        assert!(Instant::now() < deadline, "the server did not start");
+        let line = lines.next().expect("server output").unwrap();
+        if let Some(rest) = line.strip_prefix("Serving ") {
+            break rest.split(" at ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop)); // keep draining stdout
+    Server { child, url }
+}
+
+fn get(url: &str) -> (u16, String) {
+    match ureq::get(url).timeout(Duration::from_secs(10)).call() {
+        Ok(r) => (r.status(), r.into_string().unwrap()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+        Err(e) => panic!("{url}: {e}"),
+    }
+}
+
+/// A raw connection to the event stream, read line by line with a deadline.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(base: &str) -> Events {
+        let addr = base.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        write!(
+            stream,
+            "GET /__broadsheet/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut events = Events(BufReader::new(stream));
+        events.wait_for("event: hello");
+        events
+    }
+
+    /// Reads until a line equal to `wanted` arrives, or fails after 15 seconds.
+    fn wait_for(&mut self, wanted: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut seen = String::new();
+        while Instant::now() < deadline {
+            let mut line = String::new();
+            match self.0.read_line(&mut line) {
+                Ok(0) => panic!("the event stream closed; saw:\n{seen}"),
+                Ok(_) => {
+                    seen.push_str(&line);
+                    if line.trim_end() == wanted {
+                        let mut data = String::new();
+                        let _ = self.0.read_line(&mut data);
+                        return data;
+                    }
+                }
+                Err(_) => continue, // read timeout: try again until the deadline
+            }
+        }
+        panic!("no `{wanted}` within 15 s; saw:\n{seen}");
+    }
+}
+
+#[test]
+fn edits_reload_and_errors_show_while_the_last_good_site_stays() {
+    let (_dir, site) = common::site_copy("basic");
+    let server = start(&site);
+    let article = format!("{}world/summit/", server.url);
+    let (status, html) = get(&article);
+    assert_eq!(status, 200);
+    assert!(html.contains("Leaders meet in &quot;Harbour&quot; summit"));
+    assert!(html.contains("__broadsheet/events"), "the live script is injected");
+
+    let mut events = Events::open(&server.url);
+    let source = site.join("content/world/summit.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, text.replace("Leaders meet in", "Presidents gather in")).unwrap();
+    events.wait_for("event: reload");
+    assert!(get(&article).1.contains("Presidents gather in"), "article");
+    assert!(get(&format!("{}world/page/2/", server.url)).1.contains("Presidents gather in"), "category page");
+    assert!(
+        get(&format!("{}tags/harbour-summit/", server.url)).1.contains("Presidents gather in"),
+        "tag page"
+    );
+    assert!(get(&format!("{}atom.xml", server.url)).1.contains("Presidents gather in"), "feed");
+    assert!(get(&server.url).1.contains("Presidents gather in"), "front page");
+
+    write(
+        &site.join("content/world/broken.md"),
+        "+++\ntitle = \"Broken\"\ncatgory = \"World\"\ndate = 2026-11-20\n+++\n",
+    );
+    let data = events.wait_for("event: failed");
+    assert!(data.contains("unknown key `catgory`"), "{data}");
+    let (status, html) = get(&article);
+    assert_eq!(status, 200, "the last good page is still served");
+    assert!(html.contains("Presidents gather in"));
+    assert!(
+        html.contains("content/world/broken.md:3:1") && html.contains("did you mean `category`?"),
+        "overlay text"
+    );
+
+    std::fs::remove_file(site.join("content/world/broken.md")).unwrap();
+    events.wait_for("event: reload");
+    assert!(!get(&article).1.contains("broken.md"), "the overlay is gone once fixed");
+    assert!(!site.join("public").exists(), "serve never writes the output folder");
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let (_dir, site) = common::site_copy("basic");
+    write(&site.join("secret.txt"), "do not serve");
+    let server = start(&site);
+    let addr = server.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/world/..%2f..%2fsecret.txt",
+        "/config.toml",
+        "/content/world/summit.md",
+        "/..\\secret.txt",
+    ] {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        let status = response.split_whitespace().nth(1).unwrap_or_default().to_string();
+        assert!(status == "400" || status == "404", "{path} gave {status}");
+        assert!(!response.contains("do not serve") && !response.contains("title = "), "{path} leaked a file");
+    }
+    let (status, html) = get(&format!("{}no/such/page/", server.url));
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"), "the theme's 404 page");
+    let css = ureq::get(&format!("{}style.css", server.url)).call().unwrap();
+    assert_eq!(css.content_type(), "text/css");
+}
