@@ -62,6 +62,8 @@ pub struct Report {
     pub output: PathBuf,
     /// Problems that did not stop the build (broken links between articles).
     pub warnings: Vec<Diagnostic>,
+    /// Files written, left unchanged and removed in the output folder.
+    pub changes: output::Changes,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -159,12 +161,13 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         staging.write(&file)
     })?;
     clock.lap("render and write");
-    staging.commit()?;
-    clock.lap("swap in");
+    let changes = staging.commit()?;
+    clock.lap("move into place");
     Ok(Report {
         articles: library.entries.len(),
         pages: pages.iter().filter(|p| !matches!(p, Page::ThemeAsset(_))).count(),
         files: pages.len() + copies.len(),
+        changes,
         elapsed: started.elapsed(),
         config_found,
         output,

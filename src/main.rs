@@ -180,12 +180,15 @@ impl BuildArgs {
             println!("note: no config.toml in {}, using the defaults", source.display());
         }
         println!(
-            "Built {} articles, {} pages, {} files in {:.2} s into {}",
+            "Built {} articles, {} pages, {} files in {:.2} s into {} ({} written, {} unchanged, {} removed)",
             report.articles,
             report.pages,
             report.files,
             report.elapsed.as_secs_f64(),
-            report.output.display()
+            report.output.display(),
+            report.changes.written,
+            report.changes.unchanged,
+            report.changes.removed
         );
         Ok(())
     }

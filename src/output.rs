@@ -1,24 +1,46 @@
-//! Stage 6 (output): writing the built site into a temporary sibling folder and swapping it
-//! in only when the whole build succeeded. The only module that writes to disk.
+//! Stage 6 (output): writing the built site. New and changed files go to a temporary folder
+//! beside the output folder; only when the whole build has succeeded are they moved in and
+//! files the site no longer has removed. Unchanged files are never rewritten, so their
+//! mtimes stay and rsync or S3 sync upload only what changed. The only module that writes.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::Error;
 use crate::render::OutputFile;
 
-/// File that marks a folder as Broadsheet output, so it may be replaced.
+/// File that marks a folder as Broadsheet output, so it may be updated.
 pub const MARKER: &str = ".broadsheet-output";
+/// First line of the marker; the files of the last build follow, one per line, so the next
+/// build knows which files are its own to remove.
+const MARKER_HEADER: &str = "This folder is written by Broadsheet; a build replaces the files listed below.";
 
-/// A build in progress: a temporary folder beside the output folder.
+/// What a commit changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// Files written (new or changed).
+    pub written: usize,
+    /// Files left as they were (same bytes).
+    pub unchanged: usize,
+    /// Files removed because the site no longer has them.
+    pub removed: usize,
+}
+
+/// A build in progress.
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
+    /// Whether `target` already holds a site to update (else the temp folder becomes it).
+    update: bool,
+    produced: Mutex<HashSet<String>>,
+    changed: Mutex<Vec<String>>,
     committed: bool,
 }
 
 impl Staging {
-    /// Checks that `target` may be replaced and creates the temporary folder beside it.
+    /// Checks that `target` may be written and creates the temporary folder beside it.
     pub fn create(site: &Path, target: &Path) -> Result<Staging, Error> {
         check_target(site, target)?;
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -30,77 +52,179 @@ impl Staging {
             fs::remove_dir_all(&temp).map_err(|e| Error::io("remove stale temporary folder", &temp, e))?;
         }
         fs::create_dir(&temp).map_err(|e| Error::io("create temporary folder", &temp, e))?;
-        let staging = Staging { target: target.to_path_buf(), temp, committed: false };
-        staging.write(&OutputFile {
-            path: MARKER.into(),
-            bytes: b"This folder is written by Broadsheet; a build replaces it.\n".to_vec(),
-        })?;
+        let update = target.join(MARKER).is_file();
+        let staging = Staging {
+            target: target.to_path_buf(),
+            temp,
+            update,
+            produced: Mutex::new(HashSet::new()),
+            changed: Mutex::new(Vec::new()),
+            committed: false,
+        };
+        staging.claim(MARKER);
         Ok(staging)
     }
 
-    /// Writes one file into the staging folder.
+    /// Stages one file, unless the output folder already has it with the same bytes.
     pub fn write(&self, file: &OutputFile) -> Result<(), Error> {
-        let path = self.inside(&file.path)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
-        }
-        fs::write(&path, &file.bytes).map_err(|e| Error::io("write", &path, e))
-    }
-
-    /// Copies a file from the site into the staging folder at `to`.
-    pub fn copy(&self, from: &Path, to: &str) -> Result<(), Error> {
-        let path = self.inside(to)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
-        }
-        fs::copy(from, &path).map(|_| ()).map_err(|e| Error::io("copy", from, e))
-    }
-
-    /// Whether a file was already written (e.g. to let `static/` override theme files).
-    pub fn exists(&self, rel: &str) -> bool {
-        self.inside(rel).is_ok_and(|p| p.exists())
-    }
-
-    /// Joins a relative output path, refusing anything that would leave the folder.
-    fn inside(&self, rel: &str) -> Result<PathBuf, Error> {
-        let rel_path = Path::new(rel);
-        if rel.contains('\\') || !rel_path.components().all(|c| matches!(c, Component::Normal(_))) {
-            return Err(Error::Output(format!(
-                "refusing to write `{rel}`: it would leave the output folder"
-            )));
-        }
-        Ok(self.temp.join(rel_path))
-    }
-
-    /// Swaps the staging folder in place of the output folder.
-    pub fn commit(mut self) -> Result<(), Error> {
-        let old = self.temp.with_extension("old");
-        let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old)
-                .map_err(|e| Error::io("move aside the old output", &self.target, e))?;
-        }
-        if let Err(e) = fs::rename(&self.temp, &self.target) {
-            if had_old {
-                let _ = fs::rename(&old, &self.target);
-            }
-            return Err(Error::io("move the new site into", &self.target, e));
-        }
-        self.committed = true;
-        if had_old {
-            fs::remove_dir_all(&old).map_err(|e| Error::io("remove the old output", &old, e))?;
+        let rel = checked(&file.path)?;
+        if self.claim(&file.path) && !self.same_as_current(rel, &file.bytes) {
+            let path = self.temp.join(rel);
+            create_parent(&path)?;
+            fs::write(&path, &file.bytes).map_err(|e| Error::io("write", &path, e))?;
+            self.record_change(&file.path);
         }
         Ok(())
+    }
+
+    /// Stages a copy of a site file at `to`, unless the output folder has the same bytes.
+    pub fn copy(&self, from: &Path, to: &str) -> Result<(), Error> {
+        let rel = checked(to)?;
+        if !self.claim(to) {
+            return Ok(());
+        }
+        let current = self.target.join(rel);
+        let unchanged = self.update
+            && fs::metadata(&current)
+                .ok()
+                .zip(fs::metadata(from).ok())
+                .is_some_and(|(a, b)| a.len() == b.len())
+            && fs::read(&current).ok() == fs::read(from).ok();
+        if !unchanged {
+            let path = self.temp.join(rel);
+            create_parent(&path)?;
+            fs::copy(from, &path).map_err(|e| Error::io("copy", from, e))?;
+            self.record_change(to);
+        }
+        Ok(())
+    }
+
+    /// Whether a file was already staged (e.g. to let `static/` override theme files).
+    pub fn exists(&self, rel: &str) -> bool {
+        self.produced.lock().is_ok_and(|p| p.contains(rel))
+    }
+
+    /// Notes that the site has `rel`; false if something already claimed it (first wins).
+    fn claim(&self, rel: &str) -> bool {
+        self.produced.lock().is_ok_and(|mut p| p.insert(rel.to_string()))
+    }
+
+    fn record_change(&self, rel: &str) {
+        if let Ok(mut changed) = self.changed.lock() {
+            changed.push(rel.to_string());
+        }
+    }
+
+    fn same_as_current(&self, rel: &Path, bytes: &[u8]) -> bool {
+        if !self.update {
+            return false;
+        }
+        let current = self.target.join(rel);
+        fs::metadata(&current).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && fs::read(&current).is_ok_and(|old| old == bytes)
+    }
+
+    /// Moves the staged files into the output folder and removes files the site no longer
+    /// has. Called only after every page was rendered.
+    pub fn commit(mut self) -> Result<Changes, Error> {
+        let produced = std::mem::take(&mut *self.produced.lock().map_err(|_| poisoned())?);
+        let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+        let mut changes =
+            Changes { written: changed.len(), unchanged: produced.len() - 1 - changed.len(), removed: 0 };
+        let previous = if self.update { previous_files(&self.target) } else { Vec::new() };
+        let mut listed: Vec<&String> = produced.iter().filter(|p| *p != MARKER).collect();
+        listed.sort();
+        let manifest = std::iter::once(MARKER_HEADER)
+            .chain(listed.iter().map(|s| s.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let manifest = manifest + "\n";
+        let marker_changed = !self.same_as_current(Path::new(MARKER), manifest.as_bytes());
+        let marker = self.temp.join(MARKER);
+        fs::write(&marker, manifest).map_err(|e| Error::io("write", &marker, e))?;
+        if !self.update {
+            if self.target.exists() {
+                // An empty folder the user made: replace it with the staged site.
+                fs::remove_dir(&self.target)
+                    .map_err(|e| Error::io("replace the empty folder", &self.target, e))?;
+            }
+            fs::rename(&self.temp, &self.target)
+                .map_err(|e| Error::io("move the new site into", &self.target, e))?;
+            self.committed = true;
+            return Ok(changes);
+        }
+        let marker = marker_changed.then_some(MARKER);
+        for rel in changed.iter().map(String::as_str).chain(marker) {
+            let (from, to) = (self.temp.join(rel), self.target.join(rel));
+            create_parent(&to)?;
+            if to.is_dir() {
+                fs::remove_dir_all(&to).map_err(|e| Error::io("replace the folder", &to, e))?;
+            }
+            fs::rename(&from, &to).map_err(|e| Error::io("move into place", &to, e))?;
+        }
+        changes.removed = remove_stale(&self.target, &previous, &produced)?;
+        self.committed = true;
+        let _ = fs::remove_dir_all(&self.temp);
+        Ok(changes)
     }
 }
 
 impl Drop for Staging {
     /// A build that did not commit leaves no trace.
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.committed || self.temp.exists() {
             let _ = fs::remove_dir_all(&self.temp);
         }
     }
+}
+
+fn poisoned() -> Error {
+    Error::Output("a writer thread panicked".into())
+}
+
+/// A relative output path that stays inside the output folder.
+fn checked(rel: &str) -> Result<&Path, Error> {
+    let path = Path::new(rel);
+    if rel.is_empty() || rel.contains('\\') || !path.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err(Error::Output(format!("refusing to write `{rel}`: it would leave the output folder")));
+    }
+    Ok(path)
+}
+
+fn create_parent(path: &Path) -> Result<(), Error> {
+    match path.parent() {
+        Some(parent) => fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e)),
+        None => Ok(()),
+    }
+}
+
+/// The files the last build listed in its marker.
+fn previous_files(target: &Path) -> Vec<String> {
+    fs::read_to_string(target.join(MARKER))
+        .map(|text| text.lines().skip(1).filter(|l| checked(l).is_ok()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Removes the files the last build wrote that this one did not, then the folders they
+/// leave empty. Files someone else put in the folder are left alone.
+fn remove_stale(target: &Path, previous: &[String], produced: &HashSet<String>) -> Result<usize, Error> {
+    let mut removed = 0;
+    for rel in previous.iter().filter(|p| !produced.contains(*p)) {
+        let path = target.join(rel);
+        match fs::remove_file(&path) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("remove the stale file", &path, e)),
+        }
+        let mut folder = path.parent();
+        while let Some(dir) = folder.filter(|d| *d != target) {
+            if fs::remove_dir(dir).is_err() {
+                break; // not empty
+            }
+            folder = dir.parent();
+        }
+    }
+    Ok(removed)
 }
 
 /// Refuses output folders that are not ours or that would swallow the site.
