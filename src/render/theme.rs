@@ -112,6 +112,9 @@ impl Theme {
 /// Escapes text for HTML text and quoted attributes. Unlike Tera's default it leaves `/`
 /// alone, so URLs stay readable.
 pub fn escape_html(text: &str) -> String {
+    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
