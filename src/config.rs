@@ -86,6 +86,23 @@ pub struct MarkdownConfig {
     pub task_lists: bool,
     /// Give every heading an `id` (from its text) so it can be linked to.
     pub heading_ids: bool,
+    /// What happens to raw HTML in article bodies: `allow` keeps it as written, `escape`
+    /// shows it as text, `sanitize` keeps safe markup only (no scripts, event handlers or
+    /// `javascript:` URLs). Links with `javascript:` or other script URLs are removed in
+    /// `escape` and `sanitize`.
+    pub raw_html: RawHtml,
+}
+
+/// Treatment of raw HTML in Markdown bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Keep it as written (trusted authors only).
+    Allow,
+    /// Show it as text.
+    Escape,
+    /// Keep safe markup only (ammonia).
+    Sanitize,
 }
 
 impl Default for MarkdownConfig {
@@ -97,6 +114,7 @@ impl Default for MarkdownConfig {
             strikethrough: true,
             task_lists: true,
             heading_ids: true,
+            raw_html: RawHtml::Sanitize,
         }
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use crate::config::MarkdownConfig;
+use crate::config::{MarkdownConfig, RawHtml};
 use crate::slugs::slugify;
 
 /// The marker that ends a hand-picked summary.
@@ -75,6 +75,14 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     let mut word_count = 0;
     for (event, range) in Parser::new_ext(markdown, options(config)).into_offset_iter() {
         let event = match event {
+            Event::Html(html) | Event::InlineHtml(html) if config.raw_html == RawHtml::Escape => {
+                Event::Text(html)
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
+                if config.raw_html != RawHtml::Allow && is_script_url(&dest_url) =>
+            {
+                Event::Start(Tag::Link { link_type, dest_url: "".into(), title, id })
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = resolve(dest_url, links, &mut broken_links, || line_of(markdown, range.start));
                 Event::Start(Tag::Link { link_type, dest_url, title, id })
@@ -95,8 +103,36 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     }
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, events.iter().cloned());
+    if config.raw_html == RawHtml::Sanitize {
+        html_out = sanitize(&html_out);
+    }
     let summary = summary(markdown, &events, config);
     Rendered { html: html_out, summary, word_count, broken_links }
+}
+
+/// Whether a link target would run script when followed (`javascript:`, `vbscript:`,
+/// `data:text/html`), however it is spelt.
+pub fn is_script_url(url: &str) -> bool {
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    squeezed.starts_with("javascript:")
+        || squeezed.starts_with("vbscript:")
+        || squeezed.starts_with("data:text/html")
+}
+
+/// Keeps safe markup only: what Markdown produces (with heading ids, footnotes and task list
+/// checkboxes) and common HTML, without scripts, event handlers or script URLs.
+fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .link_rel(None)
+        .clean(html)
+        .to_string()
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -248,6 +284,44 @@ mod tests {
     fn front_matter_summaries_become_plain_text() {
         let config = MarkdownConfig::default();
         assert_eq!(inline_plain_text("The [Rust][rel] *team* -- again", &config), "The Rust team – again");
+    }
+
+    fn with(raw_html: RawHtml, text: &str) -> String {
+        let config = MarkdownConfig { raw_html, ..MarkdownConfig::default() };
+        render(text, &config, &KeepLinks).html
+    }
+
+    #[test]
+    fn raw_html_modes() {
+        let text = "Hi <b onclick=\"x()\">bold</b>\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y]( JaVaScRiPt:alert(2))\n";
+        let allowed = with(RawHtml::Allow, text);
+        assert!(
+            allowed.contains("<script>alert(1)</script>") && allowed.contains("href=\"javascript:alert(1)\"")
+        );
+        let escaped = with(RawHtml::Escape, text);
+        assert!(
+            escaped.contains("&lt;script&gt;") && !escaped.contains("<script") && !escaped.contains("<b "),
+            "{escaped}"
+        );
+        assert!(!escaped.to_lowercase().contains("javascript:"), "{escaped}");
+        let clean = with(RawHtml::Sanitize, text);
+        assert!(
+            clean.contains("<b>bold</b>") && !clean.contains("onclick") && !clean.contains("<script"),
+            "{clean}"
+        );
+        assert!(!clean.to_lowercase().contains("javascript:"), "{clean}");
+    }
+
+    #[test]
+    fn sanitize_keeps_what_markdown_makes() {
+        let html = with(
+            RawHtml::Sanitize,
+            "## Head\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n\n| a |\n|---|\n| 1 |\n",
+        );
+        assert!(html.contains("<h2 id=\"head\">"), "{html}");
+        assert!(html.contains("type=\"checkbox\""), "{html}");
+        assert!(html.contains("class=\"footnote-definition\""), "{html}");
+        assert!(html.contains("<table>"), "{html}");
     }
 
     #[test]

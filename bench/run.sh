@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Build benchmark: generates corpora with ../shared/bench/gen_corpus.py (cached under
+# $BENCH_DIR, default /tmp/broadsheet-bench) and reports, per size: clean-build wall time and
+# peak memory, the per-stage breakdown (build --timings), a rebuild with nothing changed, and
+# a rebuild after a one-file edit.
+#
+# usage: bench/run.sh [SIZES...]            (default: 1000 10000 100000)
+# needs: python3, /usr/bin/time, a release build (cargo build --release)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin="$here/target/release/broadsheet"
+gen="$here/../shared/bench/gen_corpus.py"
+dir=${BENCH_DIR:-/tmp/broadsheet-bench}
+[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
+
+timed() { # label command... -> prints "label: secs s, peak MB"
+  local label=$1; shift
+  /usr/bin/time -f '%e %M' -o "$dir/time" "$@" >"$dir/out" 2>&1 || { cat "$dir/out"; exit 1; }
+  read -r secs kb <"$dir/time"
+  printf '  %-22s %7.2f s %6d MB   %s\n' "$label" "$secs" $((kb / 1024)) "$(grep -o '([0-9]* written.*)' "$dir/out")"
+}
+
+for n in "${sizes[@]}"; do
+  site="$dir/$n"
+  if [ ! -f "$site/config.toml" ]; then
+    python3 "$gen" "$site" --articles "$n" >/dev/null
+    printf 'title = "Bench Digest"\nbase_url = "https://example.org/"\n' >"$site/config.toml"
+  fi
+  rm -rf "$site/public"
+  echo "$n articles:"
+  timed "clean build" "$bin" build -s "$site" --timings
+  grep -E '^ +[a-z ]+: ' "$dir/out" | sed 's/^/    /'
+  timed "rebuild, no change" "$bin" build -s "$site"
+  article=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
+  cp "$article" "$dir/saved.md"
+  sed -i '0,/^title = "/s//title = "Edited /' "$article"
+  timed "rebuild, one edit" "$bin" build -s "$site"
+  cp "$dir/saved.md" "$article"
+done
