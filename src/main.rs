@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use broadsheet::{build, BuildOptions, Error};
+use broadsheet::ui::{BuildProgress, Ui, Verbosity};
+use broadsheet::{build_with_progress, BuildOptions, Error};
 
 /// A static site generator for news digests.
 #[derive(Parser)]
@@ -14,6 +15,12 @@ struct Cli {
     /// The site folder (with config.toml and content/).
     #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
     source: PathBuf,
+    /// Print only errors (and a command's own result, such as `related`'s list).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print each stage's wall time and each file written.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -76,7 +83,7 @@ struct CheckArgs {
 }
 
 impl CheckArgs {
-    fn run(self, source: PathBuf) -> Result<(), Error> {
+    fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
         let options = BuildOptions {
             source,
             output: None,
@@ -89,16 +96,16 @@ impl CheckArgs {
             broadsheet::check::ExternalCheck { concurrency: 8, timeout: std::time::Duration::from_secs(10) };
         let report = broadsheet::check::check(&options, self.external.then_some(&limits))?;
         for b in &report.broken {
-            eprintln!("error: broken link `{}` on {}: {}", b.target, b.page, b.reason);
+            ui.error(&format!("broken link `{}` on {}: {}", b.target, b.page, b.reason));
         }
         let external =
             if self.external { format!(", {} external URLs", report.external_links) } else { String::new() };
-        println!(
+        ui.status(&format!(
             "Checked {} pages, {} internal links{external}: {} broken",
             report.pages,
             report.internal_links,
             report.broken.len()
-        );
+        ));
         if report.broken.is_empty() {
             Ok(())
         } else {
@@ -158,7 +165,7 @@ struct BuildArgs {
 }
 
 impl BuildArgs {
-    fn run(self, source: PathBuf) -> Result<(), Error> {
+    fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
         let options = BuildOptions {
             source: source.clone(),
             output: self.output,
@@ -167,63 +174,72 @@ impl BuildArgs {
             base_url: self.base_url,
             now: chrono::Utc::now(),
         };
-        let report = build(&options)?;
+        let progress = BuildProgress::start(&ui);
+        let result = build_with_progress(&options, &progress);
+        progress.finish();
+        let report = result?;
         for warning in &report.warnings {
-            eprintln!("warning: {warning}\n");
+            ui.warning(&format!("{warning}\n"));
         }
-        if self.timings {
+        if self.timings || ui.verbose() {
             for (stage, time) in &report.timings {
                 println!("{:>18}: {:8.1} ms", stage, time.as_secs_f64() * 1000.0);
             }
         }
         if !report.config_found {
-            println!("note: no config.toml in {}, using the defaults", source.display());
+            ui.note(&format!("no config.toml in {}, using the defaults", source.display()));
         }
-        println!(
+        ui.status(&format!(
             "Built {} articles, {} pages, {} files in {:.2} s into {}",
             report.articles,
             report.pages,
             report.files,
             report.elapsed.as_secs_f64(),
             report.output.display()
-        );
+        ));
         Ok(())
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let ui = Ui { verbosity };
     let result = match cli.command {
-        Command::Build(args) => args.run(cli.source),
+        Command::Build(args) => args.run(cli.source, ui),
         Command::Related(args) => args.run(cli.source),
-        Command::Check(args) => args.run(cli.source),
+        Command::Check(args) => args.run(cli.source, ui),
         Command::Serve(args) => args.run(cli.source),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            report_error(&err);
+            report_error(ui, &err);
             ExitCode::from(if matches!(err, Error::Usage(_)) { 2 } else { 1 })
         }
     }
 }
 
 /// Prints every problem, cargo style, then a count.
-fn report_error(err: &Error) {
+fn report_error(ui: Ui, err: &Error) {
     let diagnostics = err.diagnostics();
     if let Error::Check(_) = err {
         return; // each broken link was printed already
     }
     if diagnostics.is_empty() {
-        eprintln!("error: {err}");
+        ui.error(&err.to_string());
         return;
     }
     for d in &diagnostics {
-        eprintln!("error: {d}\n");
+        ui.error(&format!("{d}\n"));
     }
     let n = diagnostics.len();
-    eprintln!(
-        "error: build failed with {n} problem{}; the output folder was not changed",
+    ui.error(&format!(
+        "build failed with {n} problem{}; the output folder was not changed",
         if n == 1 { "" } else { "s" }
-    );
+    ));
 }
