@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod output;
 pub mod related;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod slugs;
 pub mod ui;
