@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use broadsheet::scaffold::{self, Written};
 use broadsheet::ui::{BuildProgress, Ui, Verbosity};
@@ -43,6 +43,8 @@ enum Command {
     /// Copy the built-in theme into the site, or list what the site overrides.
     #[command(subcommand)]
     Theme(ThemeCommand),
+    /// Print a shell completion script (e.g. `broadsheet completions bash`).
+    Completions(CompletionsArgs),
 }
 
 #[derive(Args)]
@@ -321,6 +323,12 @@ fn report_written(ui: Ui, site: &Path, written: &Written, why_kept: &str) {
     }
 }
 
+#[derive(Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    shell: clap_complete::Shell,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbosity = match (cli.quiet, cli.verbose) {
@@ -337,6 +345,10 @@ fn main() -> ExitCode {
         Command::Check(args) => args.run(cli.source, ui),
         Command::Serve(args) => args.run(cli.source),
         Command::Theme(command) => command.run(cli.source, ui),
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "broadsheet", &mut std::io::stdout());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,5 @@
 //! Starting a site as a newcomer does: `init`, `new`, `build`, `theme eject`, `theme list`,
-//! and every refusal that keeps the user's files safe.
+//! `completions`, and every refusal that keeps the user's files safe.
 
 mod common;
 
@@ -184,4 +184,15 @@ fn theme_list_names_every_template() {
     for name in ["base.html", "article.html", "search.html", "style.css", "favicon.svg"] {
         assert!(list.lines().any(|l| l.starts_with(name) && l.ends_with("built-in")), "{name}: {list}");
     }
+}
+
+#[test]
+fn completions_are_printed_for_bash() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = broadsheet(dir.path(), &["completions", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = stdout(&out);
+    assert!(script.contains("broadsheet"), "{script}");
+    assert!(script.contains("init") && script.contains("eject"), "subcommands complete");
+    assert_eq!(broadsheet(dir.path(), &["completions", "tcsh"]).status.code(), Some(2));
 }
