@@ -226,9 +226,12 @@ impl InitArgs {
         report_written(ui, &self.dir, &written, "it already exists");
         let dir = self.dir.display();
         ui.status(&format!("Created a site in {dir} with {} new files", written.created.len()));
-        ui.status(&format!("Next:\n  cd {dir}\n  broadsheet new \"Your headline\"   # write an article"));
-        ui.status("  broadsheet serve                  # preview it at http://127.0.0.1:1111/");
-        ui.status("  broadsheet build                  # build the site into public/");
+        ui.status(&format!(
+            "Next:\n  cd {dir}\n  broadsheet new \"Your headline\"   # write an article\n  \
+             broadsheet serve                 # preview it at http://127.0.0.1:1111/\n  \
+             broadsheet build                 # build the site into public/\n\
+             Set base_url in config.toml before you publish."
+        ));
         Ok(())
     }
 }
