@@ -84,6 +84,14 @@ pub enum Error {
     /// The output folder cannot be used or written.
     #[error("{0}")]
     Output(String),
+    /// A command would overwrite or clutter the user's files, so it did nothing.
+    #[error("{message}\n   = help: {hint}")]
+    Refused {
+        /// What was refused and why.
+        message: String,
+        /// What to do instead.
+        hint: String,
+    },
     /// A file could not be read or written.
     #[error("{context}: {source}")]
     Io {
@@ -98,6 +106,11 @@ impl Error {
     /// An I/O error with the path and the action that failed.
     pub fn io(action: &str, path: &Path, source: std::io::Error) -> Self {
         Error::Io { context: format!("cannot {action} {}", path.display()), source }
+    }
+
+    /// A refusal to touch the user's files, with what to do instead.
+    pub fn refused(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Refused { message: message.into(), hint: hint.into() }
     }
 
     /// Every diagnostic this error carries, for printing one by one.

@@ -11,8 +11,10 @@ pub mod markdown;
 pub mod output;
 pub mod related;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod slugs;
+pub mod ui;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -85,10 +87,26 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Watches a build as it runs, e.g. to draw a progress bar. Every method does nothing unless
+/// overridden; `file_written` is called from many threads at once.
+pub trait Progress: Sync {
+    /// `stage` (one of the names in `Report::timings`) has finished.
+    fn stage_done(&self, _stage: &'static str) {}
+    /// Rendering starts: `total` files will be rendered and written.
+    fn render_started(&self, _total: usize) {}
+    /// One more file was rendered and written.
+    fn file_written(&self) {}
+}
+
+/// A `Progress` that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Runs the stages up to the library: config, content, library, Markdown. Every content
 /// error is collected before failing.
 pub fn load(options: &BuildOptions) -> Result<Site, Error> {
-    load_timed(options, &mut Stopwatch::new())
+    load_timed(options, &mut Stopwatch::new(&NoProgress))
 }
 
 fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Error> {
@@ -125,8 +143,13 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Err
 
 /// Builds the site: every stage in order; the output folder changes only on success.
 pub fn build(options: &BuildOptions) -> Result<Report, Error> {
+    build_with_progress(options, &NoProgress)
+}
+
+/// Builds the site like `build`, telling `progress` how far it got.
+pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<Report, Error> {
     let started = Instant::now();
-    let mut clock = Stopwatch::new();
+    let mut clock = Stopwatch::new(progress);
     let Site { config, tz, config_found, library, assets, warnings } = load_timed(options, &mut clock)?;
     let site = &options.source;
     let config = &config;
@@ -156,9 +179,12 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
             _ => true,
         })
         .collect();
+    progress.render_started(pages.len());
     pages.par_iter().try_for_each(|page| {
         let file = renderer.render(page).map_err(Error::Template)?;
-        staging.write(&file)
+        staging.write(&file)?;
+        progress.file_written();
+        Ok::<(), Error>(())
     })?;
     clock.lap("render and write");
     let changes = staging.commit()?;
@@ -176,20 +202,22 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     })
 }
 
-/// Wall time of each stage, in order.
-struct Stopwatch {
+/// Wall time of each stage, in order; tells `progress` as each one ends.
+struct Stopwatch<'a> {
     last: Instant,
     laps: Vec<(&'static str, Duration)>,
+    progress: &'a dyn Progress,
 }
 
-impl Stopwatch {
-    fn new() -> Self {
-        Stopwatch { last: Instant::now(), laps: Vec::new() }
+impl<'a> Stopwatch<'a> {
+    fn new(progress: &'a dyn Progress) -> Self {
+        Stopwatch { last: Instant::now(), laps: Vec::new(), progress }
     }
 
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.laps.push((stage, now - self.last));
         self.last = now;
+        self.progress.stage_done(stage);
     }
 }

@@ -1,11 +1,13 @@
 //! The `broadsheet` command line: argument parsing, and printing results and errors once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
-use broadsheet::{build, BuildOptions, Error};
+use broadsheet::scaffold::{self, Written};
+use broadsheet::ui::{BuildProgress, Ui, Verbosity};
+use broadsheet::{build_with_progress, BuildOptions, Error};
 
 /// A static site generator for news digests.
 #[derive(Parser)]
@@ -14,12 +16,22 @@ struct Cli {
     /// The site folder (with config.toml and content/).
     #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
     source: PathBuf,
+    /// Print only errors (and a command's own result, such as the path `new` wrote).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print each stage's wall time and each file written.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Create a new site with sample articles in DIR.
+    Init(InitArgs),
+    /// Write a new article with its front matter filled in, and print its path.
+    New(NewArgs),
     /// Build the site into the output folder.
     Build(BuildArgs),
     /// Show an article's related news with each signal's contribution.
@@ -28,6 +40,11 @@ enum Command {
     Check(CheckArgs),
     /// Preview the site on a local web server that reloads the browser on every edit.
     Serve(ServeArgs),
+    /// Copy the built-in theme into the site, or list what the site overrides.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+    /// Print a shell completion script (e.g. `broadsheet completions bash`).
+    Completions(CompletionsArgs),
 }
 
 #[derive(Args)]
@@ -76,7 +93,7 @@ struct CheckArgs {
 }
 
 impl CheckArgs {
-    fn run(self, source: PathBuf) -> Result<(), Error> {
+    fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
         let options = BuildOptions {
             source,
             output: None,
@@ -89,16 +106,16 @@ impl CheckArgs {
             broadsheet::check::ExternalCheck { concurrency: 8, timeout: std::time::Duration::from_secs(10) };
         let report = broadsheet::check::check(&options, self.external.then_some(&limits))?;
         for b in &report.broken {
-            eprintln!("error: broken link `{}` on {}: {}", b.target, b.page, b.reason);
+            ui.error(&format!("broken link `{}` on {}: {}", b.target, b.page, b.reason));
         }
         let external =
             if self.external { format!(", {} external URLs", report.external_links) } else { String::new() };
-        println!(
+        ui.status(&format!(
             "Checked {} pages, {} internal links{external}: {} broken",
             report.pages,
             report.internal_links,
             report.broken.len()
-        );
+        ));
         if report.broken.is_empty() {
             Ok(())
         } else {
@@ -158,7 +175,7 @@ struct BuildArgs {
 }
 
 impl BuildArgs {
-    fn run(self, source: PathBuf) -> Result<(), Error> {
+    fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
         let options = BuildOptions {
             source: source.clone(),
             output: self.output,
@@ -167,19 +184,22 @@ impl BuildArgs {
             base_url: self.base_url,
             now: chrono::Utc::now(),
         };
-        let report = build(&options)?;
+        let progress = BuildProgress::start(&ui);
+        let result = build_with_progress(&options, &progress);
+        progress.finish();
+        let report = result?;
         for warning in &report.warnings {
-            eprintln!("warning: {warning}\n");
+            ui.warning(&format!("{warning}\n"));
         }
-        if self.timings {
+        if self.timings || ui.verbose() {
             for (stage, time) in &report.timings {
                 println!("{:>18}: {:8.1} ms", stage, time.as_secs_f64() * 1000.0);
             }
         }
         if !report.config_found {
-            println!("note: no config.toml in {}, using the defaults", source.display());
+            ui.note(&format!("no config.toml in {}, using the defaults", source.display()));
         }
-        println!(
+        ui.status(&format!(
             "Built {} articles, {} pages, {} files in {:.2} s into {} ({} written, {} unchanged, {} removed)",
             report.articles,
             report.pages,
@@ -189,44 +209,178 @@ impl BuildArgs {
             report.changes.written,
             report.changes.unchanged,
             report.changes.removed
-        );
+        ));
         Ok(())
     }
 }
 
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to create the site in (created if missing).
+    dir: PathBuf,
+    /// Add the missing files to a folder that is not empty; existing files are kept.
+    #[arg(long)]
+    force: bool,
+}
+
+impl InitArgs {
+    fn run(self, ui: Ui) -> Result<(), Error> {
+        let written = scaffold::init(&self.dir, self.force, chrono::Utc::now())?;
+        report_written(ui, &self.dir, &written, "it already exists");
+        let dir = self.dir.display();
+        ui.status(&format!("Created a site in {dir} with {} new files", written.created.len()));
+        ui.status(&format!(
+            "Next:\n  cd {dir}\n  broadsheet new \"Your headline\"   # write an article\n  \
+             broadsheet serve                 # preview it at http://127.0.0.1:1111/\n  \
+             broadsheet build                 # build the site into public/\n\
+             Set base_url in config.toml before you publish."
+        ));
+        Ok(())
+    }
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The headline; the file name is made from it.
+    title: String,
+    /// Category [default: the first category in config.toml, else news].
+    #[arg(long, value_name = "NAME")]
+    category: Option<String>,
+    /// Tags, separated by commas (`--tags "AI,Chips"`).
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    tags: Vec<String>,
+    /// Author [default: config.toml's default_author, at build time].
+    #[arg(long, value_name = "NAME")]
+    author: Option<String>,
+    /// Mark the article `draft = true`, so builds leave it out unless given --drafts.
+    #[arg(long)]
+    draft: bool,
+}
+
+impl NewArgs {
+    fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
+        let article = scaffold::NewArticle {
+            title: self.title,
+            category: self.category,
+            tags: self.tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+            author: self.author,
+            draft: self.draft,
+            now: chrono::Utc::now(),
+        };
+        let path = scaffold::new_article(&source, &article)?;
+        println!("{}", scaffold::shown(&source, &path).display());
+        if self.draft {
+            ui.note("this is a draft: `broadsheet serve --drafts` or `build --drafts` shows it");
+        }
+        Ok(())
+    }
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Copy the built-in templates into templates/ and style.css and favicon.svg into static/.
+    Eject {
+        /// Overwrite files that already exist (without it they are kept, with a warning).
+        #[arg(long)]
+        force: bool,
+    },
+    /// List every built-in template and theme file, and whether the site overrides it.
+    List,
+}
+
+impl ThemeCommand {
+    fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
+        match self {
+            ThemeCommand::Eject { force } => {
+                let written = scaffold::eject(&source, force)?;
+                report_written(ui, &source, &written, "it already exists; --force overwrites it");
+                ui.status(&format!(
+                    "Ejected the theme: {} files created, {} replaced, {} kept",
+                    written.created.len(),
+                    written.replaced.len(),
+                    written.skipped.len()
+                ));
+            }
+            ThemeCommand::List => {
+                for file in scaffold::theme_files(&source)? {
+                    let state = match (&file.site_file, file.builtin) {
+                        (None, _) => "built-in".to_string(),
+                        (Some(own), true) => format!("overridden by {}", own.display()),
+                        (Some(own), false) => format!("added by {}", own.display()),
+                    };
+                    println!("{:<16} {state}", file.name);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Prints a warning for each kept file and, with `-v`, each file written.
+fn report_written(ui: Ui, site: &Path, written: &Written, why_kept: &str) {
+    for path in &written.skipped {
+        ui.warning(&format!("kept {} ({why_kept})", scaffold::shown(site, path).display()));
+    }
+    for path in &written.created {
+        ui.detail(&format!("  created {}", scaffold::shown(site, path).display()));
+    }
+    for path in &written.replaced {
+        ui.detail(&format!("  replaced {}", scaffold::shown(site, path).display()));
+    }
+}
+
+#[derive(Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    shell: clap_complete::Shell,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let ui = Ui { verbosity };
     let result = match cli.command {
-        Command::Build(args) => args.run(cli.source),
+        Command::Init(args) => args.run(ui),
+        Command::New(args) => args.run(cli.source, ui),
+        Command::Build(args) => args.run(cli.source, ui),
         Command::Related(args) => args.run(cli.source),
-        Command::Check(args) => args.run(cli.source),
+        Command::Check(args) => args.run(cli.source, ui),
         Command::Serve(args) => args.run(cli.source),
+        Command::Theme(command) => command.run(cli.source, ui),
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "broadsheet", &mut std::io::stdout());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            report_error(&err);
+            report_error(ui, &err);
             ExitCode::from(if matches!(err, Error::Usage(_)) { 2 } else { 1 })
         }
     }
 }
 
 /// Prints every problem, cargo style, then a count.
-fn report_error(err: &Error) {
+fn report_error(ui: Ui, err: &Error) {
     let diagnostics = err.diagnostics();
     if let Error::Check(_) = err {
         return; // each broken link was printed already
     }
     if diagnostics.is_empty() {
-        eprintln!("error: {err}");
+        ui.error(&err.to_string());
         return;
     }
     for d in &diagnostics {
-        eprintln!("error: {d}\n");
+        ui.error(&format!("{d}\n"));
     }
     let n = diagnostics.len();
-    eprintln!(
-        "error: build failed with {n} problem{}; the output folder was not changed",
+    ui.error(&format!(
+        "build failed with {n} problem{}; the output folder was not changed",
         if n == 1 { "" } else { "s" }
-    );
+    ));
 }

@@ -111,3 +111,44 @@ fn static_files_and_colocated_assets_are_copied() {
         "hero image URL"
     );
 }
+
+#[test]
+fn quiet_prints_only_errors_and_verbose_adds_timings() {
+    let (_dir, site) = common::site_copy("basic");
+    write(
+        &site.join("content/world/linker.md"),
+        "+++\ntitle = \"Links\"\ndate = 2026-11-20\n+++\n\n[gone](gone.md)\n",
+    );
+    let normal = broadsheet(&site, &["build"]);
+    assert!(stderr(&normal).contains("warning: broken link"), "{}", stderr(&normal));
+    let quiet = broadsheet(&site, &["-q", "build"]);
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert_eq!((stdout(&quiet).as_str(), stderr(&quiet).as_str()), ("", ""), "no summary, no warnings");
+    let verbose = broadsheet(&site, &["build", "--verbose"]);
+    assert!(stdout(&verbose).contains("render and write:"), "{}", stdout(&verbose));
+    assert!(stdout(&verbose).contains("Built 5 articles, "), "{}", stdout(&verbose));
+    assert!(stderr(&verbose).contains("warning: broken link"), "{}", stderr(&verbose));
+    assert_eq!(broadsheet(&site, &["-q", "-v", "build"]).status.code(), Some(2));
+    write(&site.join("config.toml"), "titel = \"x\"\n");
+    let failed = broadsheet(&site, &["-q", "build"]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(stderr(&failed).contains("error: unknown key `titel`"), "errors are never hidden");
+}
+
+#[test]
+fn colours_only_when_wanted_and_never_with_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("config.toml"), "titel = \"x\"\n");
+    let run = |env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+        command.arg("build").current_dir(dir.path()).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+        stderr(&command.envs(env.iter().copied()).output().unwrap())
+    };
+    let piped = run(&[]);
+    assert!(piped.starts_with("error: unknown key `titel`"), "{piped}");
+    assert!(!piped.contains('\u{1b}'), "no escape codes into a pipe: {piped:?}");
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.starts_with("\u{1b}[1m\u{1b}[31merror:\u{1b}[0m unknown key"), "{forced:?}");
+    let no_color = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert_eq!(no_color, piped, "NO_COLOR wins");
+}

@@ -43,10 +43,11 @@ pub fn load(site: &Path, ctx: &ParseContext) -> Content {
         }
         if entry.path_is_symlink() {
             if let Err(problem) = check_symlink(entry.path(), &root) {
-                content.errors.push(
-                    Diagnostic::new(rel(site, entry.path()), problem)
-                        .hint("replace the link with the file itself, or point it at a file inside content/"),
-                );
+                content
+                    .errors
+                    .push(Diagnostic::new(rel(site, entry.path()), problem).hint(
+                        "replace the link with the file itself, or point it at a file inside content/",
+                    ));
                 continue;
             }
         } else if !entry.file_type().is_file() {
@@ -89,7 +90,8 @@ fn from_file(site: &Path, path: &Path, ctx: &ParseContext) -> Result<Article, Ve
 /// A symbolic link is followed only when it points at a file inside content/; links that
 /// leave the folder, point at folders, loop or dangle are reported, never followed.
 fn check_symlink(link: &Path, root: &Path) -> Result<(), String> {
-    let target = std::fs::canonicalize(link).map_err(|e| format!("symbolic link cannot be followed ({e}): it dangles or loops"))?;
+    let target = std::fs::canonicalize(link)
+        .map_err(|e| format!("symbolic link cannot be followed ({e}): it dangles or loops"))?;
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     if !target.starts_with(&root) {
         return Err(format!("symbolic link points outside content/ (to {}); not followed", target.display()));
