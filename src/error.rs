@@ -75,6 +75,9 @@ pub enum Error {
     /// A template failed to parse or render.
     #[error("{0}")]
     Template(Diagnostic),
+    /// The build was interrupted (Ctrl-C) before the output folder changed.
+    #[error("interrupted: the output folder was not changed")]
+    Interrupted,
     /// `check` found broken links (already printed, one by one).
     #[error("{0} broken links")]
     Check(usize),

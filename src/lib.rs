@@ -45,6 +45,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The build time (articles after it are scheduled).
     pub now: DateTime<Utc>,
+    /// Set (e.g. by Ctrl-C) to stop the build before the output folder changes.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What a successful build did.
@@ -180,13 +182,20 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         })
         .collect();
     progress.render_started(pages.len());
+    let cancelled = || options.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
     pages.par_iter().try_for_each(|page| {
+        if cancelled() {
+            return Err(Error::Interrupted);
+        }
         let file = renderer.render(page).map_err(Error::Template)?;
         staging.write(&file)?;
         progress.file_written();
         Ok::<(), Error>(())
     })?;
     clock.lap("render and write");
+    if cancelled() {
+        return Err(Error::Interrupted);
+    }
     let changes = staging.commit()?;
     clock.lap("move into place");
     Ok(Report {

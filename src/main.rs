@@ -101,6 +101,7 @@ impl CheckArgs {
             future: self.future,
             base_url: None,
             now: chrono::Utc::now(),
+            cancel: None,
         };
         let limits =
             broadsheet::check::ExternalCheck { concurrency: 8, timeout: std::time::Duration::from_secs(10) };
@@ -145,6 +146,7 @@ impl RelatedArgs {
             future: self.future,
             base_url: None,
             now: chrono::Utc::now(),
+            cancel: None,
         };
         let site = broadsheet::load(&options)?;
         let id = site.library.find(&self.article).map_err(Error::Usage)?;
@@ -174,6 +176,20 @@ struct BuildArgs {
     timings: bool,
 }
 
+/// A flag Ctrl-C sets, so a build stops before it changes the output folder and removes its
+/// temporary folder; a second Ctrl-C exits at once.
+fn cancel_on_ctrl_c() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let flag = std::sync::Arc::new(AtomicBool::new(false));
+    let handler_flag = flag.clone();
+    let _ = ctrlc::set_handler(move || {
+        if handler_flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    flag
+}
+
 impl BuildArgs {
     fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
         let options = BuildOptions {
@@ -183,6 +199,7 @@ impl BuildArgs {
             future: self.future,
             base_url: self.base_url,
             now: chrono::Utc::now(),
+            cancel: Some(cancel_on_ctrl_c()),
         };
         let progress = BuildProgress::start(&ui);
         let result = build_with_progress(&options, &progress);
@@ -360,7 +377,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             report_error(ui, &err);
-            ExitCode::from(if matches!(err, Error::Usage(_)) { 2 } else { 1 })
+            ExitCode::from(match err {
+                Error::Usage(_) => 2,
+                Error::Interrupted => 130,
+                _ => 1,
+            })
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct Staging {
     produced: Mutex<HashSet<String>>,
     changed: Mutex<Vec<String>>,
     committed: bool,
+    /// Held for the whole build: a second build into the same folder is refused.
+    lock: (fs::File, PathBuf),
 }
 
 impl Staging {
@@ -47,6 +49,7 @@ impl Staging {
         fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
         let name =
             target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+        let lock = lock_output(parent, &name, target)?;
         let temp = parent.join(format!(".{name}.broadsheet-tmp-{}", std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(|e| Error::io("remove stale temporary folder", &temp, e))?;
@@ -60,6 +63,7 @@ impl Staging {
             produced: Mutex::new(HashSet::new()),
             changed: Mutex::new(Vec::new()),
             committed: false,
+            lock,
         };
         staging.claim(MARKER);
         Ok(staging)
@@ -175,6 +179,27 @@ impl Drop for Staging {
         if !self.committed || self.temp.exists() {
             let _ = fs::remove_dir_all(&self.temp);
         }
+        let _ = fs::remove_file(&self.lock.1);
+        let _ = self.lock.0.unlock();
+    }
+}
+
+/// Takes the lock file beside the output folder, or refuses if another build holds it.
+fn lock_output(parent: &Path, name: &str, target: &Path) -> Result<(fs::File, PathBuf), Error> {
+    let path = parent.join(format!(".{name}.broadsheet-lock"));
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io("create the lock file", &path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok((file, path)),
+        Err(fs::TryLockError::WouldBlock) => Err(Error::Output(format!(
+            "another build is writing to {} right now\n   = help: wait for it to finish, then build again",
+            target.display()
+        ))),
+        Err(fs::TryLockError::Error(e)) => Err(Error::io("lock", &path, e)),
     }
 }
 

@@ -21,6 +21,7 @@ fn check_golden(case: &str, site_case: &str, base_url: Option<&str>) {
         future: false,
         base_url: base_url.map(str::to_string),
         now: chrono::Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
+        cancel: None,
     };
     build(&options).unwrap_or_else(|e| panic!("{case} failed to build: {e}"));
     let actual = common::read_tree(&out);

@@ -55,9 +55,11 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError::Unterminated)
 }
 
-/// Removes a UTF-8 byte order mark and turns CRLF line ends into LF.
+/// Removes a UTF-8 byte order mark, turns CRLF line ends into LF and NUL bytes into U+FFFD
+/// (as CommonMark does), so no NUL reaches a page, feed or attribute.
 pub fn normalise(text: String) -> String {
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = if text.contains('\0') { text.replace('\0', "\u{fffd}") } else { text };
     if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {

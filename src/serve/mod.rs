@@ -99,6 +99,7 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
         future: options.future,
         base_url: Some(url.clone()),
         now: chrono::Utc::now(),
+        cancel: None,
     };
     watch::rebuild(&shared, &build_options, false);
     let _watcher = watch::start(shared.clone(), build_options)?;

@@ -1,0 +1,132 @@
+//! Hostile and odd input: links out of content/, locks, interruption, unwritable output,
+//! huge and strange articles. Each must give a clear result and never touch the last site.
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use broadsheet::{build, BuildOptions, Error};
+use common::{broadsheet, stderr, stdout, write};
+
+fn options(site: &std::path::Path) -> BuildOptions {
+    BuildOptions {
+        source: site.to_path_buf(),
+        output: None,
+        drafts: false,
+        future: false,
+        base_url: None,
+        now: chrono::Utc::now(),
+        cancel: None,
+    }
+}
+
+#[test]
+fn symlinks_out_of_content_and_loops_are_reported_not_followed() {
+    let (dir, site) = common::site_copy("basic");
+    write(&dir.path().join("outside.md"), "+++\ntitle = \"Secret\"\ndate = 2026-01-01\n+++\nsecret\n");
+    std::os::unix::fs::symlink(dir.path().join("outside.md"), site.join("content/world/leak.md")).unwrap();
+    std::os::unix::fs::symlink(site.join("content"), site.join("content/world/loop")).unwrap();
+    std::os::unix::fs::symlink(site.join("content/world/talks.md"), site.join("content/tech/again.md"))
+        .unwrap();
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("symbolic link points outside content/") && err.contains("content/world/leak.md"),
+        "{err}"
+    );
+    assert!(err.contains("content/world/loop") && err.contains("not followed"), "{err}");
+    assert!(!err.contains("again.md"), "a link to a file inside content/ is fine: {err}");
+}
+
+#[test]
+fn a_second_build_into_the_same_folder_is_refused_while_one_runs() {
+    let (_dir, site) = common::site_copy("basic");
+    let lock = std::fs::File::create(site.join(".public.broadsheet-lock")).unwrap();
+    lock.try_lock().unwrap();
+    let out = broadsheet(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("another build is writing to"), "{}", stderr(&out));
+    lock.unlock().unwrap();
+    assert!(broadsheet(&site, &["build"]).status.success(), "free again once the lock is released");
+}
+
+#[test]
+fn an_interrupted_build_leaves_the_last_site_and_no_temporary_folder() {
+    let (_dir, site) = common::site_copy("basic");
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let before = common::read_tree(&site.join("public"));
+    write(&site.join("content/world/new.md"), "+++\ntitle = \"New\"\ndate = 2026-11-20\n+++\nNew.\n");
+    let cancel = Arc::new(AtomicBool::new(true));
+    let result = build(&BuildOptions { cancel: Some(cancel), ..options(&site) });
+    assert!(matches!(result, Err(Error::Interrupted)), "{result:?}");
+    assert_eq!(common::read_tree(&site.join("public")), before);
+    let leftovers: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("broadsheet-tmp") || n.contains("broadsheet-lock"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn an_unwritable_output_folder_is_a_clear_error() {
+    let (dir, site) = common::site_copy("basic");
+    write(&dir.path().join("a-file"), "not a folder");
+    let target = dir.path().join("a-file/out");
+    let out = broadsheet(&site, &["build", "-o", target.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot create folder") && err.contains("a-file"), "{err}");
+}
+
+#[test]
+fn huge_odd_and_foreign_articles_build() {
+    let (_dir, site) = common::site_copy("basic");
+    let long_title = "Breaking ".repeat(111); // 999 characters
+    let big_body = "Markets moved sharply today as traders weighed the news. ".repeat(50_000); // ~2.9 MB
+    write(
+        &site.join("content/world/big.md"),
+        &format!("+++\ntitle = \"{}\"\ndate = 2026-11-20\n+++\n\n{big_body}\n", long_title.trim()),
+    );
+    write(
+        &site.join("content/world/emoji.md"),
+        "+++\ntitle = \"Zürich café 🎉 opens\"\ndate = 2026-11-20\n+++\nParty.\n",
+    );
+    write(
+        &site.join("content/world/arabic.md"),
+        "+++\ntitle = \"أخبار اليوم\"\ndate = 2026-11-20\nslug = \"أخبار-اليوم\"\n+++\nنص.\n",
+    );
+    write(&site.join("content/world/hebrew.md"), "+++\ntitle = \"חדשות\"\ndate = 2026-11-20\n+++\nטקסט.\n");
+    std::fs::write(site.join("content/world/crlf-bom-tabs.md"), "\u{feff}+++\r\ntitle = \"CRLF\"\r\ndate = 2026-11-20\r\n+++\r\n\tIndented\twith tabs\r\nand a NUL \0 byte.\r\n").unwrap();
+    let tags: Vec<String> = (0..3_000).map(|i| format!("\"tag {i}\"")).collect();
+    write(
+        &site.join("content/world/tags.md"),
+        &format!("+++\ntitle = \"Many tags\"\ndate = 2026-11-20\ntags = [{}]\n+++\nTags.\n", tags.join(", ")),
+    );
+    for i in 0..100 {
+        write(
+            &site.join(format!("content/cat{i}/a{i}.md")),
+            &format!("+++\ntitle = \"Story {i}\"\ndate = 2026-11-19\n+++\nText.\n"),
+        );
+    }
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Built 110 articles"), "{}", stdout(&out));
+    let public = site.join("public");
+    assert!(public.join("world/big/index.html").metadata().unwrap().len() > 2_800_000);
+    assert!(public.join("world/emoji/index.html").is_file(), "file-name slugs");
+    let arabic = std::fs::read_dir(public.join("world"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .find(|n| n.starts_with("khbr") || n.starts_with("akh"));
+    assert!(arabic.is_some(), "a transliterated ASCII slug for an Arabic slug");
+    let crlf = std::fs::read_to_string(public.join("world/crlf-bom-tabs/index.html")).unwrap();
+    assert!(
+        crlf.contains("<h1 id=\"headline\">CRLF</h1>") && !crlf.contains('\0'),
+        "BOM, CRLF, tabs and NUL are handled"
+    );
+    assert!(public.join("tags/tag-2999/index.html").is_file());
+    assert!(public.join("cat99/index.html").is_file());
+}
