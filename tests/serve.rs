@@ -173,3 +173,46 @@ fn paths_outside_the_site_are_refused() {
     let css = ureq::get(&format!("{}style.css", server.url)).call().unwrap();
     assert_eq!(css.content_type(), "text/css");
 }
+
+/// Sends raw bytes on a new connection and returns what comes back (until close or 20 s).
+fn raw(addr: &str, request: &[u8]) -> (String, Duration) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let started = Instant::now();
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    (String::from_utf8_lossy(&response).to_string(), started.elapsed())
+}
+
+#[test]
+fn hostile_clients_are_turned_away_and_many_are_served() {
+    let (_dir, site) = common::site_copy("basic");
+    let server = start(&site);
+    let addr = server.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+
+    let mut big = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 1 << 20));
+    big.extend(b"\r\n\r\n");
+    assert!(raw(&addr, &big).0.starts_with("HTTP/1.1 431"), "oversized headers");
+    assert!(raw(&addr, b"BLAH\r\n\r\n").0.starts_with("HTTP/1.1 400"), "malformed request");
+    let (response, waited) = raw(&addr, b"GET / HTTP/1.1\r\nHost: x\r\n");
+    assert!(
+        response.is_empty() && waited < Duration::from_secs(19),
+        "an idle half-sent request is dropped ({waited:?})"
+    );
+
+    // 1,000 connections open at once, each with a request; every one gets the page.
+    let mut streams: Vec<TcpStream> = (0..1000).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    for s in &mut streams {
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(s, "GET /world/summit/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    }
+    let mut ok = 0;
+    for s in &mut streams {
+        let mut response = String::new();
+        let _ = s.read_to_string(&mut response);
+        ok += usize::from(response.starts_with("HTTP/1.1 200") && response.contains("Leaders meet in"));
+    }
+    assert_eq!(ok, 1000);
+}

@@ -108,13 +108,38 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
         open_browser(&url);
     }
     let app = Router::new().route(EVENTS_PATH, get(events_stream)).fallback(get(page)).with_state(shared);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            println!("\nStopped.");
-        })
-        .await
-        .map_err(|e| Error::Output(format!("the server failed: {e}")))
+    accept(listener, app).await;
+    Ok(())
+}
+
+/// Time a client has to send a request's headers (also between keep-alive requests), so
+/// idle or trickling connections do not pile up.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves connections until Ctrl-C, each with a header read timeout (hyper rejects
+/// oversized headers with 431 and malformed requests with 400).
+async fn accept(listener: tokio::net::TcpListener, app: Router) {
+    let mut builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+    builder.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    let builder = Arc::new(builder);
+    let shutdown = tokio::signal::ctrl_c();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(_) => continue, // e.g. too many open files: keep serving the others
+            },
+            _ = &mut shutdown => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let builder = builder.clone();
+        tokio::spawn(async move {
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let _ = builder.serve_connection_with_upgrades(io, service).await;
+        });
+    }
+    println!("\nStopped.");
 }
 
 /// Binds `port`, or the next free port when it is taken.
