@@ -49,6 +49,13 @@ pub struct BuildOptions {
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
+impl BuildOptions {
+    /// Options to read a site as it stands now, without writing it anywhere.
+    pub fn read_only(source: PathBuf, drafts: bool, future: bool) -> Self {
+        BuildOptions { source, output: None, drafts, future, base_url: None, now: Utc::now(), cancel: None }
+    }
+}
+
 /// What a successful build did.
 #[derive(Debug, Clone)]
 pub struct Report {

@@ -94,15 +94,7 @@ struct CheckArgs {
 
 impl CheckArgs {
     fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
-        let options = BuildOptions {
-            source,
-            output: None,
-            drafts: self.drafts,
-            future: self.future,
-            base_url: None,
-            now: chrono::Utc::now(),
-            cancel: None,
-        };
+        let options = BuildOptions::read_only(source, self.drafts, self.future);
         let limits =
             broadsheet::check::ExternalCheck { concurrency: 8, timeout: std::time::Duration::from_secs(10) };
         let report = broadsheet::check::check(&options, self.external.then_some(&limits))?;
@@ -139,15 +131,7 @@ struct RelatedArgs {
 
 impl RelatedArgs {
     fn run(self, source: PathBuf) -> Result<(), Error> {
-        let options = BuildOptions {
-            source,
-            output: None,
-            drafts: self.drafts,
-            future: self.future,
-            base_url: None,
-            now: chrono::Utc::now(),
-            cancel: None,
-        };
+        let options = BuildOptions::read_only(source, self.drafts, self.future);
         let site = broadsheet::load(&options)?;
         let id = site.library.find(&self.article).map_err(Error::Usage)?;
         let text =

@@ -35,6 +35,12 @@ impl Feeds<'_, '_> {
         ids.iter().take(self.views.config.feeds.limit).copied().collect()
     }
 
+    /// The newest articles of the whole site, as many as a feed lists.
+    fn newest_of_site(&self) -> Vec<ArticleId> {
+        let n = self.views.library.entries.len().min(self.views.config.feeds.limit);
+        (0..n).map(|i| ArticleId(i as u32)).collect()
+    }
+
     fn updated(&self, id: ArticleId) -> DateTime<Utc> {
         let a = &self.views.library.get(id).article;
         a.updated.unwrap_or(a.date).max(a.date)
@@ -136,7 +142,7 @@ impl Feeds<'_, '_> {
     /// RSS 2.0 feed of the whole site at `rss.xml`.
     pub fn rss(&self) -> String {
         let v = self.views;
-        let ids = self.newest(&(0..v.library.entries.len()).map(|i| ArticleId(i as u32)).collect::<Vec<_>>());
+        let ids = self.newest_of_site();
         let items = ids
             .iter()
             .map(|&id| {
@@ -195,7 +201,7 @@ impl Feeds<'_, '_> {
     /// JSON Feed 1.1 of the whole site at `feed.json`.
     pub fn json_feed(&self) -> String {
         let v = self.views;
-        let ids = self.newest(&(0..v.library.entries.len()).map(|i| ArticleId(i as u32)).collect::<Vec<_>>());
+        let ids = self.newest_of_site();
         let items: Vec<serde_json::Value> = ids
             .iter()
             .map(|&id| {
