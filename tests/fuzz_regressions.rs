@@ -20,7 +20,8 @@ fn fuzzer_inputs_parse_and_render_without_panics() {
             Err(errors) => assert!(errors.iter().all(|e| !e.message.is_empty())),
         }
         for raw_html in [RawHtml::Allow, RawHtml::Escape, RawHtml::Sanitize] {
-            let html = render(&text, &MarkdownConfig { raw_html, ..MarkdownConfig::default() }, &KeepLinks).html;
+            let html =
+                render(&text, &MarkdownConfig { raw_html, ..MarkdownConfig::default() }, &KeepLinks).html;
             if raw_html == RawHtml::Sanitize {
                 assert!(!html.to_ascii_lowercase().contains("<script"));
             }

@@ -326,15 +326,17 @@ impl Checker<'_> {
 
     fn tags(&mut self, tags: Vec<Spanned<String>>) -> Vec<String> {
         let mut out: Vec<String> = Vec::with_capacity(tags.len());
+        let mut seen = std::collections::HashSet::with_capacity(tags.len());
         for tag in tags {
             let name = tag.get_ref().trim();
-            if slugs::slugify(name).is_empty() {
+            let slug = slugs::slugify(name);
+            if slug.is_empty() {
                 self.error_at(
                     &tag,
                     format!("tag `{name}` has no letters or digits"),
                     "remove it or write it as a word",
                 );
-            } else if !out.iter().any(|t| slugs::slugify(t) == slugs::slugify(name)) {
+            } else if seen.insert(slug) {
                 out.push(name.to_string());
             }
         }

@@ -365,9 +365,10 @@ impl<'a> Renderer<'a> {
         let lib = self.views.library;
         let top = lib.entries.first().map(|_| ArticleId(0));
         ctx.insert("top_story", &top.map(|id| self.views.card(id)));
-        let sections: Vec<Section> = lib
-            .categories
-            .iter()
+        let sections: Vec<Section> = self
+            .views
+            .navigation_groups()
+            .into_iter()
             .map(|c| {
                 let ids: Vec<ArticleId> =
                     c.articles.iter().copied().filter(|&id| Some(id) != top).take(4).collect();

@@ -10,6 +10,10 @@ use crate::config::Config;
 use crate::library::{ArticleId, Entry, Group, Library};
 use crate::markdown::{excerpt, reading_minutes};
 use crate::related::Related;
+use crate::slugs::slugify;
+
+/// Categories the navigation bar shows when config.toml lists none.
+pub const NAV_CATEGORIES: usize = 12;
 
 /// Site-wide values, the same on every page: `site`.
 #[derive(Debug, Serialize)]
@@ -25,7 +29,8 @@ pub struct SiteView<'a> {
     pub edition_date: String,
     /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
     pub edition_iso: String,
-    /// Categories in navigation order.
+    /// Categories in the navigation bar: those listed in config.toml, in their order; if
+    /// none are listed, the `NAV_CATEGORIES` largest. `/categories/` lists them all.
     pub categories: Vec<LinkView<'a>>,
     pub generator: &'static str,
 }
@@ -183,9 +188,33 @@ impl<'a> Views<'a> {
                 .first()
                 .map(|e| self.date(e.article.date).display)
                 .unwrap_or_default(),
-            categories: self.library.categories.iter().map(|c| self.group_link(c, "")).collect(),
+            categories: self.navigation(),
             generator: concat!("Broadsheet ", env!("CARGO_PKG_VERSION")),
         }
+    }
+
+    /// The navigation bar's categories: a bar of thousands of links would be on every page.
+    fn navigation(&self) -> Vec<LinkView<'a>> {
+        self.navigation_groups().into_iter().map(|c| self.group_link(c, "")).collect()
+    }
+
+    /// The categories of the navigation bar (and of the front page's sections), in order.
+    pub fn navigation_groups(&self) -> Vec<&'a Group> {
+        let lib = self.library;
+        let configured: Vec<&Group> = lib
+            .categories
+            .iter()
+            .filter(|c| self.config.categories.iter().any(|k| slugify(&k.name) == c.slug))
+            .collect();
+        let mut shown: Vec<&Group> =
+            if configured.is_empty() { lib.categories.iter().collect() } else { configured };
+        if shown.len() > NAV_CATEGORIES && self.config.categories.is_empty() {
+            let mut by_size = shown.clone();
+            by_size.sort_by(|a, b| b.articles.len().cmp(&a.articles.len()).then_with(|| a.slug.cmp(&b.slug)));
+            by_size.truncate(NAV_CATEGORIES);
+            shown.retain(|c| by_size.iter().any(|b| b.slug == c.slug));
+        }
+        shown
     }
 
     /// Link to a category (`prefix` ""), tag (`tags/`) or author (`authors/`) page.
