@@ -130,3 +130,31 @@ fn huge_odd_and_foreign_articles_build() {
     assert!(public.join("tags/tag-2999/index.html").is_file());
     assert!(public.join("cat99/index.html").is_file());
 }
+
+#[test]
+fn ctrl_c_during_a_build_leaves_the_last_site_and_cleans_up() {
+    let (_dir, site) = common::site_copy("basic");
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let before = common::read_tree(&site.join("public"));
+    for i in 0..3000 {
+        write(&site.join(format!("content/bulk/a{i}.md")), &format!("+++\ntitle = \"Bulk story {i}\"\ndate = 2026-11-19\ntags = [\"t{}\"]\n+++\n{}\n", i % 300, "Words of the story. ".repeat(40)));
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+        .arg("build")
+        .current_dir(&site)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let temp = site.join(format!(".public.broadsheet-tmp-{}", child.id()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !temp.exists() && std::time::Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(temp.exists(), "the build reached the writing stage");
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "interrupted builds exit with 130");
+    assert_eq!(common::read_tree(&site.join("public")), before, "the last site is untouched");
+    assert!(!temp.exists(), "the temporary folder is removed");
+}
