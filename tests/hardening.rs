@@ -137,7 +137,14 @@ fn ctrl_c_during_a_build_leaves_the_last_site_and_cleans_up() {
     assert!(broadsheet(&site, &["build"]).status.success());
     let before = common::read_tree(&site.join("public"));
     for i in 0..3000 {
-        write(&site.join(format!("content/bulk/a{i}.md")), &format!("+++\ntitle = \"Bulk story {i}\"\ndate = 2026-11-19\ntags = [\"t{}\"]\n+++\n{}\n", i % 300, "Words of the story. ".repeat(40)));
+        write(
+            &site.join(format!("content/bulk/a{i}.md")),
+            &format!(
+                "+++\ntitle = \"Bulk story {i}\"\ndate = 2026-11-19\ntags = [\"t{}\"]\n+++\n{}\n",
+                i % 300,
+                "Words of the story. ".repeat(40)
+            ),
+        );
     }
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"))
         .arg("build")
