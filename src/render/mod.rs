@@ -1,6 +1,7 @@
 //! Stage 5 (render): every page of the site as `OutputFile`s, in memory; no disk access.
 
 mod feeds;
+mod lists;
 mod pages;
 mod theme;
 mod views;

@@ -6,11 +6,11 @@ use tera::Context;
 
 use super::feeds::{Feeds, SitemapUrl, SITEMAP_LIMIT};
 use super::theme::{Theme, BUILTIN_ASSETS};
-use super::views::{page_count, page_path, CardView, LinkView, Views};
+use super::views::{page_count, page_path, Views};
 use super::OutputFile;
 use crate::config::Config;
 use crate::error::Diagnostic;
-use crate::library::{ArticleId, Group, Library};
+use crate::library::{ArticleId, Library};
 use crate::related::Related;
 use chrono_tz::Tz;
 
@@ -23,7 +23,7 @@ pub enum GroupKind {
 }
 
 impl GroupKind {
-    fn prefix(self) -> &'static str {
+    pub(super) fn prefix(self) -> &'static str {
         match self {
             GroupKind::Category => "",
             GroupKind::Tag => "tags/",
@@ -94,7 +94,7 @@ pub struct RenderInput<'a> {
 
 /// Renders pages of one library with one theme.
 pub struct Renderer<'a> {
-    views: Views<'a>,
+    pub(super) views: Views<'a>,
     theme: &'a Theme,
     related: &'a [Vec<Related>],
     site: tera::Value,
@@ -350,193 +350,6 @@ impl<'a> Renderer<'a> {
         ctx.insert("page", &meta);
         (template, path, ctx)
     }
-
-    fn cards(&self, ids: &[ArticleId]) -> Vec<CardView<'a>> {
-        ids.iter().map(|&id| self.views.card(id)).collect()
-    }
-
-    fn front(&self, ctx: &mut Context) {
-        #[derive(Serialize)]
-        struct Section<'b> {
-            category: LinkView<'b>,
-            description: &'b str,
-            articles: Vec<CardView<'b>>,
-        }
-        let lib = self.views.library;
-        let top = lib.entries.first().map(|_| ArticleId(0));
-        ctx.insert("top_story", &top.map(|id| self.views.card(id)));
-        let sections: Vec<Section> = self
-            .views
-            .navigation_groups()
-            .into_iter()
-            .map(|c| {
-                let ids: Vec<ArticleId> =
-                    c.articles.iter().copied().filter(|&id| Some(id) != top).take(4).collect();
-                Section {
-                    category: self.views.group_link(c, ""),
-                    description: &c.description,
-                    articles: self.cards(&ids),
-                }
-            })
-            .filter(|s| !s.articles.is_empty())
-            .collect();
-        ctx.insert("sections", &sections);
-        let latest: Vec<ArticleId> = (1..lib.entries.len().min(7)).map(|i| ArticleId(i as u32)).collect();
-        ctx.insert("latest", &self.cards(&latest));
-    }
-
-    fn groups(&self, kind: GroupKind) -> &'a [Group] {
-        let lib = self.views.library;
-        match kind {
-            GroupKind::Category => &lib.categories,
-            GroupKind::Tag => &lib.tags,
-            GroupKind::Author => &lib.authors,
-        }
-    }
-
-    fn group_page(
-        &self,
-        ctx: &mut Context,
-        kind: GroupKind,
-        g: usize,
-        n: usize,
-    ) -> (&'static str, String, String, String, &'static str) {
-        let v = &self.views;
-        let group = &self.groups(kind)[g];
-        let per_page = v.config.articles_per_page;
-        let first = format!("{}{}/", kind.prefix(), group.slug);
-        let ids: Vec<ArticleId> =
-            group.articles.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
-        ctx.insert("group", &v.group_link(group, kind.prefix()));
-        ctx.insert("description", &group.description);
-        ctx.insert("articles", &self.cards(&ids));
-        ctx.insert("paginator", &v.paginator(&first, n, page_count(group.articles.len(), per_page)));
-        let (template, label, kind_name) = match kind {
-            GroupKind::Category => ("category.html", group.name.clone(), "category"),
-            GroupKind::Tag => ("tag.html", format!("Tagged “{}”", group.name), "tag"),
-            GroupKind::Author => ("author.html", format!("Articles by {}", group.name), "author"),
-        };
-        let title = if n > 1 { format!("{label} (page {n})") } else { label };
-        let description = if group.description.is_empty() {
-            format!("The latest {} news", group.name)
-        } else {
-            group.description.clone()
-        };
-        (template, page_path(&first, n), title, description, kind_name)
-    }
-
-    fn group_index(
-        &self,
-        ctx: &mut Context,
-        kind: GroupKind,
-    ) -> (&'static str, String, String, String, &'static str) {
-        #[derive(Serialize)]
-        struct Item<'b> {
-            name: &'b str,
-            url: String,
-            description: &'b str,
-            count: usize,
-        }
-        let v = &self.views;
-        let items: Vec<Item> = self
-            .groups(kind)
-            .iter()
-            .map(|g| Item {
-                name: &g.name,
-                url: v.group_link(g, kind.prefix()).url,
-                description: &g.description,
-                count: g.articles.len(),
-            })
-            .collect();
-        ctx.insert("groups", &items);
-        let (path, title, kind_name) = match kind {
-            GroupKind::Category => ("categories/", "Sections", "categories"),
-            GroupKind::Tag => ("tags/", "Topics", "tags"),
-            GroupKind::Author => ("authors/", "Authors", "authors"),
-        };
-        ctx.insert("heading", title);
-        ("groups.html", path.into(), title.into(), format!("{title} of {}", v.config.title), kind_name)
-    }
-
-    fn day(&self, ctx: &mut Context, d: usize) -> (&'static str, String, String, String, &'static str) {
-        #[derive(Serialize)]
-        struct Section<'b> {
-            category: LinkView<'b>,
-            articles: Vec<CardView<'b>>,
-        }
-        let v = &self.views;
-        let lib = v.library;
-        let day = &lib.days[d];
-        let sections: Vec<Section> = lib
-            .categories
-            .iter()
-            .enumerate()
-            .filter_map(|(c, cat)| {
-                let ids: Vec<ArticleId> =
-                    day.articles.iter().copied().filter(|&id| lib.get(id).category == c).collect();
-                (!ids.is_empty())
-                    .then(|| Section { category: v.group_link(cat, ""), articles: self.cards(&ids) })
-            })
-            .collect();
-        let day_link = |i: usize| {
-            lib.days.get(i).map(|o| LinkOwned { name: v.day(o.date), url: v.url(&day_path(o.date)) })
-        };
-        ctx.insert("sections", &sections);
-        ctx.insert("date", &v.day(day.date));
-        ctx.insert("count", &day.articles.len());
-        ctx.insert("previous_day", &day_link(d + 1));
-        ctx.insert("next_day", &d.checked_sub(1).and_then(day_link));
-        let title = format!("News of {}", v.day(day.date));
-        (
-            "day.html",
-            day_path(day.date),
-            title.clone(),
-            format!("{} articles from {}", day.articles.len(), v.day(day.date)),
-            "day",
-        )
-    }
-
-    fn archive(&self) -> Vec<ArchiveMonth> {
-        let v = &self.views;
-        let mut months: Vec<ArchiveMonth> = Vec::new();
-        for day in &v.library.days {
-            let name = day.date.format("%B %Y").to_string();
-            if months.last().is_none_or(|m| m.name != name) {
-                months.push(ArchiveMonth { name, count: 0, days: Vec::new() });
-            }
-            if let Some(month) = months.last_mut() {
-                month.count += day.articles.len();
-                month.days.push(ArchiveDay {
-                    date: v.day(day.date),
-                    url: v.url(&day_path(day.date)),
-                    count: day.articles.len(),
-                });
-            }
-        }
-        months
-    }
-}
-
-/// A month of the archive.
-#[derive(Serialize)]
-struct ArchiveMonth {
-    name: String,
-    count: usize,
-    days: Vec<ArchiveDay>,
-}
-
-#[derive(Serialize)]
-struct ArchiveDay {
-    date: String,
-    url: String,
-    count: usize,
-}
-
-/// A link whose name was formatted for it (a day).
-#[derive(Serialize)]
-struct LinkOwned {
-    name: String,
-    url: String,
 }
 
 /// `2026/11/24/` for a day.
