@@ -83,7 +83,7 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
     for (file, scan) in &scans {
         let page = page_url(&base_path, file);
         for link in &scan.links {
-            match classify(link, &site.config.base_url) {
+            match classify(link, &site.config.base_url, &base_path) {
                 Kind::Skip => {}
                 Kind::External => {
                     externals.insert((link.clone(), page.clone()));
@@ -121,10 +121,11 @@ enum Kind {
     Internal(String),
 }
 
-fn classify(link: &str, base_url: &str) -> Kind {
+/// External, skipped (mailto:, data: ...), or internal as a path from the host's root.
+fn classify(link: &str, base_url: &str, base_path: &str) -> Kind {
     let lower = link.to_ascii_lowercase();
     if let Some(rest) = link.strip_prefix(base_url) {
-        return Kind::Internal(format!("/{rest}"));
+        return Kind::Internal(format!("{base_path}{rest}"));
     }
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
         Kind::External

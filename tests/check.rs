@@ -70,3 +70,16 @@ fn external_links_are_checked_only_when_asked() {
     assert!(!err.contains("/ok`"), "{err}");
     server.join().unwrap();
 }
+
+#[test]
+fn a_site_under_a_path_checks_clean() {
+    let (_dir, site) = common::site_copy("basic");
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    write(
+        &site.join("config.toml"),
+        &config.replace("base_url = \"https://example.org/\"", "base_url = \"https://example.org/news/\""),
+    );
+    let out = broadsheet(&site, &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(": 0 broken"), "{}", stdout(&out));
+}
