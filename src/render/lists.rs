@@ -5,8 +5,11 @@ use serde::Serialize;
 use tera::Context;
 
 use super::pages::{day_path, GroupKind, Renderer};
-use super::views::{page_count, page_path, CardView, LinkView};
+use super::views::{page_count, CardView, LinkView};
 use crate::library::{ArticleId, Group};
+
+/// A template page's template, title, description and kind (see `PageMeta`).
+pub(super) type PageText = (&'static str, String, String, &'static str);
 
 impl<'a> Renderer<'a> {
     pub(super) fn cards(&self, ids: &[ArticleId]) -> Vec<CardView<'a>> {
@@ -52,13 +55,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub(super) fn group_page(
-        &self,
-        ctx: &mut Context,
-        kind: GroupKind,
-        g: usize,
-        n: usize,
-    ) -> (&'static str, String, String, String, &'static str) {
+    pub(super) fn group_page(&self, ctx: &mut Context, kind: GroupKind, g: usize, n: usize) -> PageText {
         let v = &self.views;
         let group = &self.groups(kind)[g];
         let per_page = v.config.articles_per_page;
@@ -80,14 +77,10 @@ impl<'a> Renderer<'a> {
         } else {
             group.description.clone()
         };
-        (template, page_path(&first, n), title, description, kind_name)
+        (template, title, description, kind_name)
     }
 
-    pub(super) fn group_index(
-        &self,
-        ctx: &mut Context,
-        kind: GroupKind,
-    ) -> (&'static str, String, String, String, &'static str) {
+    pub(super) fn group_index(&self, ctx: &mut Context, kind: GroupKind) -> PageText {
         #[derive(Serialize)]
         struct Item<'b> {
             name: &'b str,
@@ -107,20 +100,16 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert("groups", &items);
-        let (path, title, kind_name) = match kind {
-            GroupKind::Category => ("categories/", "Sections", "categories"),
-            GroupKind::Tag => ("tags/", "Topics", "tags"),
-            GroupKind::Author => ("authors/", "Authors", "authors"),
+        let (title, kind_name) = match kind {
+            GroupKind::Category => ("Sections", "categories"),
+            GroupKind::Tag => ("Topics", "tags"),
+            GroupKind::Author => ("Authors", "authors"),
         };
         ctx.insert("heading", title);
-        ("groups.html", path.into(), title.into(), format!("{title} of {}", v.config.title), kind_name)
+        ("groups.html", title.into(), format!("{title} of {}", v.config.title), kind_name)
     }
 
-    pub(super) fn day(
-        &self,
-        ctx: &mut Context,
-        d: usize,
-    ) -> (&'static str, String, String, String, &'static str) {
+    pub(super) fn day(&self, ctx: &mut Context, d: usize) -> PageText {
         #[derive(Serialize)]
         struct Section<'b> {
             category: LinkView<'b>,
@@ -151,7 +140,6 @@ impl<'a> Renderer<'a> {
         let title = format!("News of {}", v.day(day.date));
         (
             "day.html",
-            day_path(day.date),
             title.clone(),
             format!("{} articles from {}", day.articles.len(), v.day(day.date)),
             "day",

@@ -5,6 +5,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::feeds::{Feeds, SitemapUrl, SITEMAP_LIMIT};
+use super::lists::PageText;
 use super::theme::{Theme, BUILTIN_ASSETS};
 use super::views::{page_count, page_path, Views};
 use super::OutputFile;
@@ -270,8 +271,8 @@ impl<'a> Renderer<'a> {
             }
             Page::Generated(which) => (self.link_path(page), self.generated(which).into_bytes()),
             _ => {
-                let (template, path, context) = self.context(page);
-                let file = html_file(&path);
+                let (template, context) = self.context(page);
+                let file = self.output_path(page);
                 let html = self.theme.render(template, &context, &format!("/{file}"))?;
                 (file, html.into_bytes())
             }
@@ -279,55 +280,38 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile { path, bytes })
     }
 
-    fn context(&self, page: &Page) -> (&'static str, String, Context) {
+    fn context(&self, page: &Page) -> (&'static str, Context) {
         let v = &self.views;
         let lib = v.library;
         let mut ctx = Context::new();
         ctx.insert("site", &self.site);
         let config = v.config;
-        let (template, path, title, description, kind): (&str, String, String, String, &str) = match page {
+        let (template, title, description, kind): PageText = match page {
             Page::Front => {
                 self.front(&mut ctx);
-                ("index.html", String::new(), config.title.clone(), config.description.clone(), "front")
+                ("index.html", config.title.clone(), config.description.clone(), "front")
             }
             Page::Article(id) => {
                 let e = lib.get(*id);
                 ctx.insert("article", &v.article(*id, &self.related[id.index()]));
-                (
-                    "article.html",
-                    e.path.clone(),
-                    e.article.title.clone(),
-                    e.article.summary.clone(),
-                    "article",
-                )
+                ("article.html", e.article.title.clone(), e.article.summary.clone(), "article")
             }
             Page::Group(kind, g, n) => self.group_page(&mut ctx, *kind, *g, *n),
             Page::GroupIndex(kind) => self.group_index(&mut ctx, *kind),
             Page::Day(d) => self.day(&mut ctx, *d),
             Page::Archive => {
                 ctx.insert("months", &self.archive());
-                (
-                    "archive.html",
-                    "archive/".into(),
-                    "Archive".into(),
-                    format!("Every edition of {}", config.title),
-                    "archive",
-                )
+                ("archive.html", "Archive".into(), format!("Every edition of {}", config.title), "archive")
             }
-            Page::Alias(id, alias) => {
+            Page::Alias(id, _) => {
                 ctx.insert("target", &v.card(*id));
-                ("alias.html", alias.clone(), lib.get(*id).article.title.clone(), String::new(), "alias")
+                ("alias.html", lib.get(*id).article.title.clone(), String::new(), "alias")
             }
-            Page::NotFound => ("404.html", "404.html".into(), "Page not found".into(), String::new(), "404"),
-            Page::Search => (
-                "search.html",
-                "search/".into(),
-                "Search".into(),
-                format!("Search {}", config.title),
-                "search",
-            ),
+            Page::NotFound => ("404.html", "Page not found".into(), String::new(), "404"),
+            Page::Search => ("search.html", "Search".into(), format!("Search {}", config.title), "search"),
             Page::ThemeAsset(_) | Page::Generated(_) => unreachable!("not a template page"),
         };
+        let path = self.link_path(page);
         let image = match page {
             Page::Article(id) => v.card(*id).image.map(|i| absolute(&i.url, &v.config.base_url)),
             _ => None,
@@ -348,7 +332,7 @@ impl<'a> Renderer<'a> {
             feed,
         };
         ctx.insert("page", &meta);
-        (template, path, ctx)
+        (template, ctx)
     }
 }
 
