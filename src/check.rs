@@ -9,7 +9,7 @@ use lol_html::{element, RewriteStrSettings};
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
-use crate::render::{Page, RenderInput, Renderer, Theme};
+use crate::render::{Page, RelatedLists, RenderInput, Renderer, Theme};
 use crate::{assets, related, BuildOptions, Error};
 
 /// A link that does not resolve.
@@ -59,7 +59,7 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
     let theme = Theme::load(&options.source)?;
     let renderer = Renderer::new(RenderInput {
         library: &site.library,
-        related: &related,
+        related: RelatedLists::All(&related),
         config: &site.config,
         theme: &theme,
         tz: site.tz,

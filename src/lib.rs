@@ -2,6 +2,7 @@
 //! config -> content -> library -> markdown -> related -> render -> output.
 
 pub mod assets;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -24,11 +25,13 @@ use rayon::prelude::*;
 
 pub use error::{Diagnostic, Error};
 
+use cache::Cache;
 use config::Config;
 use content::ParseContext;
 use library::{Library, Selection};
 use output::Staging;
-use render::{Generated, Page, RenderInput, Renderer, Theme, BUILTIN_ASSETS};
+use related::Engine;
+use render::{Generated, Page, RelatedLists, RenderInput, Renderer, Theme, BUILTIN_ASSETS};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -47,12 +50,23 @@ pub struct BuildOptions {
     pub now: DateTime<Utc>,
     /// Set (e.g. by Ctrl-C) to stop the build before the output folder changes.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Read and update the build cache in `.broadsheet-cache/` (`build` only).
+    pub use_cache: bool,
 }
 
 impl BuildOptions {
     /// Options to read a site as it stands now, without writing it anywhere.
     pub fn read_only(source: PathBuf, drafts: bool, future: bool) -> Self {
-        BuildOptions { source, output: None, drafts, future, base_url: None, now: Utc::now(), cancel: None }
+        BuildOptions {
+            source,
+            output: None,
+            drafts,
+            future,
+            base_url: None,
+            now: Utc::now(),
+            cancel: None,
+            use_cache: false,
+        }
     }
 }
 
@@ -77,6 +91,8 @@ pub struct Report {
     pub changes: output::Changes,
     /// Wall time of each stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// How much of the work came from the build cache.
+    pub cache: cache::Stats,
 }
 
 /// A site read and checked: config, the library with rendered bodies, and its assets.
@@ -115,10 +131,15 @@ impl Progress for NoProgress {}
 /// Runs the stages up to the library: config, content, library, Markdown. Every content
 /// error is collected before failing.
 pub fn load(options: &BuildOptions) -> Result<Site, Error> {
-    load_timed(options, &mut Stopwatch::new(&NoProgress))
+    load_cached(options, &mut Cache::new())
 }
 
-fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Error> {
+/// Like `load`, reusing and updating `cache`: unchanged files are not parsed or rendered again.
+pub fn load_cached(options: &BuildOptions, cache: &mut Cache) -> Result<Site, Error> {
+    load_timed(options, &mut Stopwatch::new(&NoProgress), cache)
+}
+
+fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) -> Result<Site, Error> {
     let site = &options.source;
     let mut loaded = Config::load(site)?;
     if let Some(url) = &options.base_url {
@@ -126,7 +147,15 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Err
     }
     let config = loaded.config;
     let ctx = ParseContext { tz: loaded.tz, default_author: &config.default_author };
-    let content = content::load(site, &ctx);
+    cache.begin(cache::settings_hash(&(
+        &ctx.tz,
+        &ctx.default_author,
+        &config.markdown,
+        config.base_path(),
+        &config.language,
+        config.related.stemming,
+    )));
+    let content = content::load(site, &ctx, cache);
     clock.lap("load and parse");
     let mut errors = content.errors;
     let selection = Selection { drafts: options.drafts, future: options.future, now: options.now };
@@ -134,7 +163,7 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch) -> Result<Site, Err
         Library::build(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
     clock.lap("library");
-    let mut warnings = library.render_markdown(&config.markdown, &config.base_path());
+    let mut warnings = library.render_markdown(&config.markdown, &config.base_path(), cache);
     if loaded.found && !config.base_url.contains("://") {
         warnings.push(
             Diagnostic::new("config.toml", format!("base_url `{}` is not an absolute URL", config.base_url))
@@ -159,15 +188,17 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
 pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<Report, Error> {
     let started = Instant::now();
     let mut clock = Stopwatch::new(progress);
-    let Site { config, tz, config_found, library, assets, warnings } = load_timed(options, &mut clock)?;
     let site = &options.source;
+    let mut cache = if options.use_cache { Cache::open(site) } else { Cache::new() };
+    let Site { config, tz, config_found, library, assets, mut warnings } =
+        load_timed(options, &mut clock, &mut cache)?;
     let config = &config;
-    let related = related::compute(&library, &config.related, &config.language);
+    let related = Engine::cached(&library, &config.related, &config.language, &mut cache).all(&library);
     clock.lap("related");
     let theme = Theme::load(site)?;
     let renderer = Renderer::new(RenderInput {
         library: &library,
-        related: &related,
+        related: RelatedLists::All(&related),
         config,
         theme: &theme,
         tz,
@@ -205,6 +236,13 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     }
     let changes = staging.commit()?;
     clock.lap("move into place");
+    if options.use_cache && cache.dirty() {
+        if let Err(e) = cache.save(site) {
+            warnings.push(Diagnostic::new(cache::CACHE_DIR, format!("the build cache was not saved: {e}")).hint(
+                "the site was built; only the next build will be slower. Check that the site folder is writable",
+            ));
+        }
+    }
     Ok(Report {
         articles: library.entries.len(),
         pages: pages.iter().filter(|p| !matches!(p, Page::ThemeAsset(_))).count(),
@@ -215,6 +253,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         output,
         warnings,
         timings: clock.laps,
+        cache: cache.stats,
     })
 }
 

@@ -3,11 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 
+use crate::cache::{Body, Cache};
 use crate::config::{CategoryConfig, MarkdownConfig};
 use crate::content::Article;
 use crate::error::Diagnostic;
@@ -105,7 +107,7 @@ impl Library {
         selection: &Selection,
     ) -> (Library, Vec<Diagnostic>) {
         let mut errors = Vec::new();
-        let mut articles: Vec<Article> = articles
+        let articles: Vec<Article> = articles
             .into_iter()
             .filter(|a| (selection.drafts || !a.draft) && (selection.future || a.date <= selection.now))
             .collect();
@@ -132,8 +134,9 @@ impl Library {
                 names.author.entry(slugify(au)).or_insert_with(|| au.clone());
             }
         }
-        let path_of = |a: &Article| format!("{}/{}/", slugify(&a.category), a.slug);
-        articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| path_of(a).cmp(&path_of(b))));
+        let mut placed: Vec<(String, Article)> =
+            articles.into_iter().map(|a| (format!("{}/{}/", slugify(&a.category), a.slug), a)).collect();
+        placed.sort_by(|(pa, a), (pb, b)| b.date.cmp(&a.date).then_with(|| pa.cmp(pb)));
         let mut library = Library::default();
         let nav = category_order(categories, &names);
         let cat_index: HashMap<&str, usize> = nav.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
@@ -146,7 +149,7 @@ impl Library {
         let author_index: HashMap<&str, usize> =
             names.author.keys().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
         let mut days: BTreeMap<NaiveDate, Vec<ArticleId>> = BTreeMap::new();
-        for (i, article) in articles.into_iter().enumerate() {
+        for (i, (path, article)) in placed.into_iter().enumerate() {
             let id = ArticleId(i as u32);
             let category = cat_index[slugify(&article.category).as_str()];
             let tags: Vec<usize> = article.tags.iter().map(|t| tag_index[slugify(t).as_str()]).collect();
@@ -157,15 +160,7 @@ impl Library {
             tags.iter().for_each(|&t| library.tags[t].articles.push(id));
             authors.iter().for_each(|&a| library.authors[a].articles.push(id));
             days.entry(day).or_default().push(id);
-            library.entries.push(Entry {
-                path: path_of(&article),
-                article,
-                category,
-                tags,
-                authors,
-                day,
-                pins: Vec::new(),
-            });
+            library.entries.push(Entry { path, article, category, tags, authors, day, pins: Vec::new() });
         }
         library.categories.retain(|c| !c.articles.is_empty());
         library.reindex_categories();
@@ -182,32 +177,69 @@ impl Library {
 
     /// Renders every body to HTML in parallel, fills summaries and word counts, and drops the
     /// Markdown. Links to other articles' `.md` files become their URLs; the returned warnings
-    /// name links to `.md` files that are not published articles.
-    pub fn render_markdown(&mut self, config: &MarkdownConfig, base_path: &str) -> Vec<Diagnostic> {
+    /// name links to `.md` files that are not published articles. Bodies the cache has, whose
+    /// links all still resolve the same way, are not rendered again.
+    pub fn render_markdown(
+        &mut self,
+        config: &MarkdownConfig,
+        base_path: &str,
+        cache: &mut Cache,
+    ) -> Vec<Diagnostic> {
         let by_file: HashMap<PathBuf, String> =
             self.entries.iter().map(|e| (e.article.path.clone(), format!("{base_path}{}", e.path))).collect();
-        self.entries
+        let known: &Cache = cache;
+        let results: Vec<(Option<Body>, Vec<Diagnostic>)> = self
+            .entries
             .par_iter_mut()
-            .flat_map_iter(|entry| {
+            .map(|entry| {
                 let article = &mut entry.article;
                 let folder = article.path.parent().unwrap_or(Path::new("")).to_path_buf();
                 let resolver = ArticleLinks { folder: &folder, by_file: &by_file };
-                let rendered = markdown::render(&std::mem::take(&mut article.markdown), config, &resolver);
-                article.html = rendered.html;
-                article.word_count = rendered.word_count;
-                article.summary = if article.summary.is_empty() {
-                    rendered.summary
-                } else {
-                    markdown::inline_plain_text(&article.summary, config)
+                let (body, fresh) = match known.body(&article.path).filter(|b| b.still_valid(&resolver)) {
+                    Some(body) => (body.clone(), false),
+                    None => {
+                        let body = Body::render(
+                            &resolver,
+                            |links| markdown::render(&article.markdown, config, links),
+                            |from_body| {
+                                if article.summary.is_empty() {
+                                    from_body
+                                } else {
+                                    markdown::inline_plain_text(&article.summary, config)
+                                }
+                            },
+                        );
+                        (body, true)
+                    }
                 };
-                let (path, body_line) = (article.path.clone(), article.body_line);
-                rendered.broken_links.into_iter().map(move |(target, line)| {
-                    Diagnostic::new(&path, format!("broken link: `{target}` is not a published article"))
-                        .at(body_line + line - 1, None)
-                        .hint("check the file name; links are relative to this file's folder, or to content/ with `@/`")
-                })
+                article.markdown = Arc::default();
+                article.html = body.html.clone();
+                article.word_count = body.word_count;
+                article.summary = body.summary.clone();
+                let warnings = body
+                    .broken_links
+                    .iter()
+                    .map(|(target, line)| {
+                        Diagnostic::new(&article.path, format!("broken link: `{target}` is not a published article"))
+                            .at(article.body_line + line - 1, None)
+                            .hint("check the file name; links are relative to this file's folder, or to content/ with `@/`")
+                    })
+                    .collect();
+                (fresh.then_some(body), warnings)
             })
-            .collect()
+            .collect();
+        let mut warnings = Vec::new();
+        for (entry, (fresh, found)) in self.entries.iter().zip(results) {
+            match fresh {
+                Some(body) => {
+                    cache.stats.rendered += 1;
+                    cache.store_body(&entry.article.path, body);
+                }
+                None => cache.stats.render_hits += 1,
+            }
+            warnings.extend(found);
+        }
+        warnings
     }
 
     /// Finds an article by its file (`content/tech/a.md`), its `category/slug`, or its slug.

@@ -155,9 +155,12 @@ struct BuildArgs {
     /// Replace config.toml's base_url for this build.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
-    /// Print the wall time of each build stage.
+    /// Print the wall time of each build stage, and what the build cache saved.
     #[arg(long)]
     timings: bool,
+    /// Neither read nor update the build cache (.broadsheet-cache/ in the site folder).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// A flag Ctrl-C sets, so a build stops before it changes the output folder and removes its
@@ -184,6 +187,7 @@ impl BuildArgs {
             base_url: self.base_url,
             now: chrono::Utc::now(),
             cancel: Some(cancel_on_ctrl_c()),
+            use_cache: !self.no_cache,
         };
         let progress = BuildProgress::start(&ui);
         let result = build_with_progress(&options, &progress);
@@ -196,6 +200,15 @@ impl BuildArgs {
             for (stage, time) in &report.timings {
                 println!("{:>18}: {:8.1} ms", stage, time.as_secs_f64() * 1000.0);
             }
+            let c = report.cache;
+            println!(
+                "{:>18}: {} of {} articles parsed, {} of {} bodies rendered (the rest from the cache)",
+                "cache",
+                c.parsed,
+                c.parsed + c.parse_hits,
+                c.rendered,
+                c.rendered + c.render_hits
+            );
         }
         if !report.config_found {
             ui.note(&format!("no config.toml in {}, using the defaults", source.display()));

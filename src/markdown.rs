@@ -25,7 +25,7 @@ pub struct Rendered {
 }
 
 /// What becomes of a link target written in Markdown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Resolution {
     /// Leave it as written.
     Keep,

@@ -22,9 +22,19 @@ fn check_golden(case: &str, site_case: &str, base_url: Option<&str>) {
         base_url: base_url.map(str::to_string),
         now: chrono::Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap(),
         cancel: None,
+        use_cache: true,
     };
-    build(&options).unwrap_or_else(|e| panic!("{case} failed to build: {e}"));
+    let report = build(&options).unwrap_or_else(|e| panic!("{case} failed to build: {e}"));
+    assert_eq!(report.cache.parse_hits, 0, "the first build has no cache");
     let actual = common::read_tree(&out);
+    // A second build into a fresh folder takes every article from the cache and must make
+    // the same bytes.
+    let again = site.parent().unwrap().join("again");
+    let report = build(&BuildOptions { output: Some(again.clone()), ..options })
+        .unwrap_or_else(|e| panic!("{case} failed to rebuild: {e}"));
+    assert_eq!((report.cache.parsed, report.cache.rendered), (0, 0), "{:?}", report.cache);
+    assert!(report.cache.parse_hits > 0 && report.cache.render_hits > 0, "{:?}", report.cache);
+    assert!(common::read_tree(&again) == actual, "a build from the cache differs from a clean build");
     let expected_dir = common::fixture(case).join("expected");
     if std::env::var_os("BROADSHEET_BLESS").is_some() {
         let _ = std::fs::remove_dir_all(&expected_dir);

@@ -18,6 +18,7 @@ fn options(site: &std::path::Path) -> BuildOptions {
         base_url: None,
         now: chrono::Utc::now(),
         cancel: None,
+        use_cache: false,
     }
 }
 

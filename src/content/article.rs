@@ -1,9 +1,11 @@
 //! Stage 1 (content): one checked `Article` from one file's text (`Article::parse` is pure).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 use toml::value::{Datetime, Offset};
 use toml::Spanned;
 
@@ -12,7 +14,7 @@ use crate::error::{line_col, toml_diagnostic, Diagnostic};
 use crate::slugs;
 
 /// A news article as the model holds it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     /// Path of the Markdown file relative to the site folder (`content/tech/a.md`).
     pub path: PathBuf,
@@ -43,19 +45,20 @@ pub struct Article {
     /// Slugs pinned first in the related-news sidebar, with their front matter line.
     pub related_pins: Vec<(String, usize)>,
     /// Free-form `[extra]` table, passed to templates as-is.
+    #[serde(with = "toml_text")]
     pub extra: toml::Table,
-    /// Markdown body until the Markdown stage, then empty.
-    pub markdown: String,
+    /// Markdown body (shared, so the incremental cache keeps it without a copy).
+    pub markdown: Arc<str>,
     /// 1-based file line where the body starts.
     pub body_line: usize,
     /// Rendered body, filled by the Markdown stage.
-    pub html: String,
+    pub html: Arc<str>,
     /// Words in the body, filled by the Markdown stage.
     pub word_count: usize,
 }
 
 /// A source credit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     /// Outlet name (`Reuters`).
     pub name: String,
@@ -64,7 +67,7 @@ pub struct Source {
 }
 
 /// A hero image.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
     /// As written: a URL, a site path, or a file next to the article.
     pub src: String,
@@ -234,9 +237,9 @@ impl Checker<'_> {
             aliases,
             related_pins,
             extra: extra.unwrap_or_default(),
-            markdown: body.to_string(),
+            markdown: body.into(),
             body_line,
-            html: String::new(),
+            html: Arc::from(""),
             word_count: 0,
         })
     }
@@ -376,6 +379,21 @@ pub fn to_utc(value: &Datetime, tz: Tz) -> Result<DateTime<Utc>, String> {
                 .map(|t| t.with_timezone(&Utc))
                 .ok_or_else(|| format!("`{value}` does not exist in time zone {tz}")),
         },
+    }
+}
+
+/// `[extra]` kept as TOML text in the incremental cache, whose binary format cannot hold
+/// self-describing values.
+mod toml_text {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(table: &toml::Table, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&table.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<toml::Table, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(D::Error::custom)
     }
 }
 

@@ -6,11 +6,13 @@ mod frontmatter;
 pub use article::{to_utc, Article, Image, ParseContext, Source};
 pub use frontmatter::{normalise, split, SplitError};
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::cache::{content_hash, Cache, ContentHash};
 use crate::error::Diagnostic;
 
 /// Everything found under `content/`.
@@ -24,8 +26,9 @@ pub struct Content {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Reads and parses every article under `site/content/` in parallel.
-pub fn load(site: &Path, ctx: &ParseContext) -> Content {
+/// Reads and parses every article under `site/content/` in parallel; files whose bytes the
+/// cache knows are not parsed again.
+pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
     let root = site.join("content");
     let mut content = Content::default();
     let mut markdown = Vec::new();
@@ -60,21 +63,41 @@ pub fn load(site: &Path, ctx: &ParseContext) -> Content {
             content.assets.push(path);
         }
     }
-    let results: Vec<Result<Article, Vec<Diagnostic>>> =
-        markdown.par_iter().map(|path| from_file(site, path, ctx)).collect();
+    let known: &Cache = cache;
+    let results: Vec<Result<(Article, ContentHash, bool), Vec<Diagnostic>>> =
+        markdown.par_iter().map(|path| from_file(site, path, ctx, known)).collect();
+    let mut present = HashSet::new();
     for result in results {
         match result {
-            Ok(article) => content.articles.push(article),
+            Ok((article, hash, hit)) => {
+                if hit {
+                    cache.stats.parse_hits += 1;
+                } else {
+                    cache.stats.parsed += 1;
+                    cache.store_parsed(hash, &article);
+                }
+                present.insert(article.path.clone());
+                content.articles.push(article);
+            }
             Err(errors) => content.errors.extend(errors),
         }
     }
+    cache.retain(&present);
     content
 }
 
-/// Reads one file and parses it; I/O and encoding problems become diagnostics.
-fn from_file(site: &Path, path: &Path, ctx: &ParseContext) -> Result<Article, Vec<Diagnostic>> {
+/// Reads one file and parses it, unless the cache has it (then only its Markdown body is
+/// taken from the file); I/O and encoding problems become diagnostics. Also returns the
+/// file's hash and whether the cache had it.
+fn from_file(
+    site: &Path,
+    path: &Path,
+    ctx: &ParseContext,
+    cache: &Cache,
+) -> Result<(Article, ContentHash, bool), Vec<Diagnostic>> {
     let bytes = std::fs::read(site.join(path))
         .map_err(|e| vec![Diagnostic::new(path, format!("cannot read the file: {e}"))])?;
+    let hash = content_hash(&bytes);
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, col) = crate::error::line_col(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
@@ -84,7 +107,13 @@ fn from_file(site: &Path, path: &Path, ctx: &ParseContext) -> Result<Article, Ve
             .at(line, Some(col))
             .hint("save the file as UTF-8 in your editor")]
     })?;
-    Article::parse(path, &normalise(text), ctx)
+    let text = normalise(text);
+    if let Some(known) = cache.parsed(path, &hash) {
+        if let Ok(split) = split(&text) {
+            return Ok((Article { markdown: split.body.into(), ..known.clone() }, hash, true));
+        }
+    }
+    Article::parse(path, &text, ctx).map(|article| (article, hash, false))
 }
 
 /// A symbolic link is followed only when it points at a file inside content/; links that

@@ -10,8 +10,8 @@ use crate::library::{ArticleId, Library};
 /// A readable report of `id`'s related list with each signal's contribution.
 pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: ArticleId) -> String {
     let engine = Engine::new(library, config, language);
-    let list: Vec<Related> = engine.all().swap_remove(id.index());
-    let matches = engine.matches(id);
+    let list: Vec<Related> = engine.one(library, id);
+    let matches = engine.matches(library, id);
     let me = library.get(id);
     let mut out = String::new();
     let _ =
@@ -53,7 +53,7 @@ pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: Ar
                 config.date_weight
             );
             let words: Vec<String> =
-                engine.shared_terms(id, item.id).into_iter().take(8).map(|(w, _)| w).collect();
+                engine.shared_terms(library, id, item.id).into_iter().take(8).map(|(w, _)| w).collect();
             if !words.is_empty() {
                 let _ = writeln!(out, "    shared words: {}", words.join(", "));
             }

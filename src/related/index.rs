@@ -2,6 +2,8 @@
 //! inverted lists, so each article meets only the articles it shares a distinctive word or
 //! tag with. Memory grows with the number of articles, never with its square.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -65,18 +67,33 @@ pub fn frequency_cap(articles: usize) -> usize {
     (articles / 20).clamp(200, 2000)
 }
 
+/// An article's term frequencies (term id, weighted count), sorted by term id: all the
+/// related-news engine needs of its text. A pure function of headline, standfirst and body.
+pub type TermBag = Vec<(u64, f32)>;
+
+/// Every article's term bag, in article order: `known(entry)` when it has one (from the
+/// incremental cache), else analysed now.
+pub fn term_bags(
+    library: &Library,
+    analyzer: &Analyzer,
+    known: impl Fn(&crate::library::Entry) -> Option<Arc<TermBag>> + Sync,
+) -> Vec<Arc<TermBag>> {
+    library
+        .entries
+        .par_iter()
+        .map_init(WordCache::default, |cache, e| {
+            known(e).unwrap_or_else(|| Arc::new(bag(analyzer, cache, e)))
+        })
+        .collect()
+}
+
 impl Index {
-    /// Builds the index; `analyzer` decides what a term is.
-    pub fn build(library: &Library, analyzer: &Analyzer) -> Index {
-        let bags: Vec<Vec<(u64, f32)>> = library
-            .entries
-            .par_iter()
-            .map_init(WordCache::default, |cache, e| bag(analyzer, cache, e))
-            .collect();
+    /// Builds the index from every article's term bag.
+    pub fn build(library: &Library, bags: &[Arc<TermBag>]) -> Index {
         let n = bags.len();
         let mut df: HashMap<u64, u32> = HashMap::default();
-        for bag in &bags {
-            for (term, _) in bag {
+        for bag in bags {
+            for (term, _) in bag.iter() {
                 *df.entry(*term).or_default() += 1;
             }
         }
@@ -84,7 +101,7 @@ impl Index {
         let avg_len =
             bags.iter().map(|b| b.iter().map(|(_, tf)| tf).sum::<f32>()).sum::<f32>() / n.max(1) as f32;
         let raw: Vec<Vec<(u64, f32)>> =
-            bags.into_par_iter().map(|bag| signature(bag, &df, cap, n, avg_len)).collect();
+            bags.par_iter().map(|bag| signature(bag, &df, cap, n, avg_len)).collect();
         let (signatures, text_postings, term_ids) = invert(raw);
         let (tag_vectors, tag_postings) = tag_index(library, cap as usize);
         Index { signatures, text_postings, tag_vectors, tag_postings, term_ids }
@@ -92,7 +109,7 @@ impl Index {
 }
 
 /// Term frequencies of one article, the headline and standfirst boosted, sorted by term id.
-fn bag(analyzer: &Analyzer, cache: &mut WordCache, entry: &crate::library::Entry) -> Vec<(u64, f32)> {
+fn bag(analyzer: &Analyzer, cache: &mut WordCache, entry: &crate::library::Entry) -> TermBag {
     let mut tf: HashMap<u64, f32> = HashMap::default();
     let a = &entry.article;
     let mut add =
@@ -107,7 +124,7 @@ fn bag(analyzer: &Analyzer, cache: &mut WordCache, entry: &crate::library::Entry
 
 /// The article's most distinctive terms by BM25 weight, L2-normalised.
 fn signature(
-    bag: Vec<(u64, f32)>,
+    bag: &[(u64, f32)],
     df: &HashMap<u64, u32>,
     cap: u32,
     n: usize,
@@ -116,8 +133,8 @@ fn signature(
     let len: f32 = bag.iter().map(|(_, tf)| tf).sum();
     let norm = K1 * (1.0 - B + B * len / avg_len.max(1.0));
     let mut weighted: Vec<(u64, f32)> = bag
-        .into_iter()
-        .filter_map(|(term, tf)| {
+        .iter()
+        .filter_map(|&(term, tf)| {
             let d = df[&term];
             // A term no other article has cannot link two articles.
             (d >= 2 && d <= cap).then(|| {

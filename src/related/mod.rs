@@ -6,13 +6,15 @@ mod index;
 mod text;
 
 pub use explain::explain;
-pub use index::{frequency_cap, Signals, SIGNATURE_TERMS};
+pub use index::{frequency_cap, term_bags, Signals, TermBag, SIGNATURE_TERMS};
 pub use text::Analyzer;
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::cache::Cache;
 use crate::config::RelatedConfig;
 use crate::library::{ArticleId, Library};
 use index::Index;
@@ -37,10 +39,11 @@ pub struct Match {
     pub score: f32,
 }
 
-/// The related-news engine over one library.
-pub struct Engine<'a> {
-    library: &'a Library,
-    config: &'a RelatedConfig,
+/// The related-news engine over one library: the index, built once; lists are then computed
+/// for all articles (a build) or one at a time (the preview server). Holds no reference to
+/// the library, so it can be kept beside it; every query takes the library it was built from.
+pub struct Engine {
+    config: RelatedConfig,
     index: Index,
     analyzer: Analyzer,
     /// Publication times (Unix seconds) by article, kept apart for cache-friendly scoring.
@@ -56,40 +59,70 @@ struct Scratch {
     touched: Vec<u32>,
 }
 
-impl<'a> Engine<'a> {
+impl Scratch {
+    fn new(articles: usize) -> Scratch {
+        Scratch { text: vec![0.0; articles], tags: vec![0.0; articles], touched: Vec::new() }
+    }
+}
+
+impl Engine {
     /// Indexes the library. `language` picks stop words and the stemmer.
-    pub fn new(library: &'a Library, config: &'a RelatedConfig, language: &str) -> Engine<'a> {
+    pub fn new(library: &Library, config: &RelatedConfig, language: &str) -> Engine {
         let analyzer = Analyzer::new(language, config.stemming);
-        let index = Index::build(library, &analyzer);
+        let bags = term_bags(library, &analyzer, |_| None);
+        Engine::from_bags(library, config, analyzer, &bags)
+    }
+
+    /// Indexes the library like `new`, with term bags from `cache` where it has them (and new
+    /// ones saved to it).
+    pub fn cached(library: &Library, config: &RelatedConfig, language: &str, cache: &mut Cache) -> Engine {
+        let analyzer = Analyzer::new(language, config.stemming);
+        let known: &Cache = cache;
+        let bags = term_bags(library, &analyzer, |e| known.terms(&e.article.path));
+        for (entry, bag) in library.entries.iter().zip(&bags) {
+            cache.store_terms(&entry.article.path, bag.clone());
+        }
+        Engine::from_bags(library, config, analyzer, &bags)
+    }
+
+    /// Indexes the library from each article's term bag (from `term_bags`, perhaps cached),
+    /// made by `analyzer`.
+    pub fn from_bags(
+        library: &Library,
+        config: &RelatedConfig,
+        analyzer: Analyzer,
+        bags: &[Arc<TermBag>],
+    ) -> Engine {
+        let index = Index::build(library, bags);
         let dates = library.entries.iter().map(|e| e.article.date.timestamp()).collect();
         let categories = library.entries.iter().map(|e| e.category).collect();
-        Engine { library, config, index, analyzer, dates, categories }
+        Engine { config: config.clone(), index, analyzer, dates, categories }
     }
 
     /// Related lists for every article, in article order.
-    pub fn all(&self) -> Vec<Vec<Related>> {
-        let n = self.library.entries.len();
+    pub fn all(&self, library: &Library) -> Vec<Vec<Related>> {
+        let n = library.entries.len();
         (0..n)
             .into_par_iter()
-            .map_init(
-                || Scratch { text: vec![0.0; n], tags: vec![0.0; n], touched: Vec::new() },
-                |scratch, i| self.list(ArticleId(i as u32), scratch),
-            )
+            .map_init(|| Scratch::new(n), |scratch, i| self.list(library, ArticleId(i as u32), scratch))
             .collect()
     }
 
+    /// One article's related list (the same as its item of `all`).
+    pub fn one(&self, library: &Library, id: ArticleId) -> Vec<Related> {
+        self.list(library, id, &mut Scratch::new(library.entries.len()))
+    }
+
     /// The best matches of one article above `min_score`, best first, at most `count`.
-    pub fn matches(&self, id: ArticleId) -> Vec<Match> {
-        let n = self.library.entries.len();
-        let mut scratch = Scratch { text: vec![0.0; n], tags: vec![0.0; n], touched: Vec::new() };
-        self.top_matches(id, &mut scratch)
+    pub fn matches(&self, library: &Library, id: ArticleId) -> Vec<Match> {
+        self.top_matches(library, id, &mut Scratch::new(library.entries.len()))
     }
 
     /// Words whose index terms both articles' signatures share, strongest first, with the
     /// product of their weights (the word as first written in `a`).
-    pub fn shared_terms(&self, a: ArticleId, b: ArticleId) -> Vec<(String, f32)> {
+    pub fn shared_terms(&self, library: &Library, a: ArticleId, b: ArticleId) -> Vec<(String, f32)> {
         let (sa, sb) = (&self.index.signatures[a.index()], &self.index.signatures[b.index()]);
-        let entry = self.library.get(a);
+        let entry = library.get(a);
         let mut words: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
         let text = format!(
             "{} {} {}",
@@ -112,9 +145,9 @@ impl<'a> Engine<'a> {
         shared
     }
 
-    fn list(&self, id: ArticleId, scratch: &mut Scratch) -> Vec<Related> {
+    fn list(&self, library: &Library, id: ArticleId, scratch: &mut Scratch) -> Vec<Related> {
         let count = self.config.count;
-        let entry = self.library.get(id);
+        let entry = library.get(id);
         let mut list: Vec<Related> = Vec::with_capacity(count);
         let push = |list: &mut Vec<Related>, other: ArticleId, fallback: bool| {
             if other != id && list.len() < count && !list.iter().any(|r| r.id == other) {
@@ -124,10 +157,10 @@ impl<'a> Engine<'a> {
         for &pin in &entry.pins {
             push(&mut list, pin, false);
         }
-        for m in self.top_matches(id, scratch) {
+        for m in self.top_matches(library, id, scratch) {
             push(&mut list, m.id, false);
         }
-        for &other in &self.library.categories[entry.category].articles {
+        for &other in &library.categories[entry.category].articles {
             if list.len() >= count {
                 break;
             }
@@ -136,7 +169,7 @@ impl<'a> Engine<'a> {
         list
     }
 
-    fn top_matches(&self, id: ArticleId, scratch: &mut Scratch) -> Vec<Match> {
+    fn top_matches(&self, library: &Library, id: ArticleId, scratch: &mut Scratch) -> Vec<Match> {
         let d = id.index();
         for &(t, w) in &self.index.signatures[d] {
             for &(doc, v) in &self.index.text_postings[t as usize] {
@@ -156,7 +189,7 @@ impl<'a> Engine<'a> {
         }
         // Keep the best `count` as we go; a candidate whose evidence cannot reach the current
         // last place even with full category and date boosts is skipped unscored.
-        let c = self.config;
+        let c = &self.config;
         let max_boost = 1.0 + c.category_weight.max(0.0) as f32 + c.date_weight.max(0.0) as f32;
         let mut best: Vec<Match> = Vec::with_capacity(c.count + 1);
         for &doc in &scratch.touched {
@@ -169,7 +202,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             if let Some(m) = self.score(id, ArticleId(doc), signals) {
-                let at = best.partition_point(|x| self.rank(x, &m) == Ordering::Less);
+                let at = best.partition_point(|x| rank(library, x, &m) == Ordering::Less);
                 best.insert(at, m);
                 best.truncate(c.count);
             }
@@ -181,7 +214,7 @@ impl<'a> Engine<'a> {
     /// Adds category and date to a candidate's text and tag signals; `None` if it is filtered.
     fn score(&self, me: ArticleId, other: ArticleId, mut signals: Signals) -> Option<Match> {
         let (i, j) = (me.index(), other.index());
-        let c = self.config;
+        let c = &self.config;
         if i == j
             || (!c.include_newer && self.dates[j] > self.dates[i])
             || (c.same_category_only && self.categories[i] != self.categories[j])
@@ -194,21 +227,21 @@ impl<'a> Engine<'a> {
         let score = signals.score(c);
         (score >= c.min_score as f32).then_some(Match { id: other, signals, score })
     }
+}
 
-    /// Best first; ties by newer date, then by URL.
-    fn rank(&self, a: &Match, b: &Match) -> Ordering {
-        let (ea, eb) = (self.library.get(a.id), self.library.get(b.id));
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| eb.article.date.cmp(&ea.article.date))
-            .then_with(|| ea.path.cmp(&eb.path))
-    }
+/// Best first; ties by newer date, then by URL.
+fn rank(library: &Library, a: &Match, b: &Match) -> Ordering {
+    let (ea, eb) = (library.get(a.id), library.get(b.id));
+    b.score
+        .total_cmp(&a.score)
+        .then_with(|| eb.article.date.cmp(&ea.article.date))
+        .then_with(|| ea.path.cmp(&eb.path))
 }
 
 /// Every article's related list: pinned articles first, then the best matches, then the
 /// newest articles of its category as fallback, `config.count` in all.
 pub fn compute(library: &Library, config: &RelatedConfig, language: &str) -> Vec<Vec<Related>> {
-    Engine::new(library, config, language).all()
+    Engine::new(library, config, language).all(library)
 }
 
 #[cfg(test)]

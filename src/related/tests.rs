@@ -23,7 +23,7 @@ fn library(articles: &[(&str, &str, &str)]) -> Library {
         Selection { drafts: false, future: false, now: Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap() };
     let (mut lib, errors) = Library::build(parsed, &[], Tz::UTC, &selection);
     assert!(errors.is_empty(), "{errors:?}");
-    lib.render_markdown(&MarkdownConfig::default(), "/");
+    lib.render_markdown(&MarkdownConfig::default(), "/", &mut crate::cache::Cache::new());
     lib
 }
 
@@ -190,9 +190,9 @@ fn explain_names_the_shared_terms_and_signals() {
     let config = RelatedConfig::default();
     let engine = Engine::new(&lib, &config, "en");
     let bid = id_of(&lib, "business/quarvex-bid/");
-    let best = engine.matches(bid)[0];
+    let best = engine.matches(&lib, bid)[0];
     assert!(best.signals.text > 0.3, "{best:?}");
     assert!((best.score - best.signals.score(&config)).abs() < 1e-6);
-    let words: Vec<String> = engine.shared_terms(bid, best.id).into_iter().map(|(w, _)| w).collect();
+    let words: Vec<String> = engine.shared_terms(&lib, bid, best.id).into_iter().map(|(w, _)| w).collect();
     assert!(words.contains(&"quarvex".to_string()) && words.contains(&"tellimar".to_string()), "{words:?}");
 }

@@ -12,7 +12,7 @@ use super::OutputFile;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::library::{ArticleId, Library};
-use crate::related::Related;
+use crate::related::{Engine, Related};
 use chrono_tz::Tz;
 
 /// Which kind of group page.
@@ -77,12 +77,31 @@ pub enum Generated {
     SearchIndex,
 }
 
+/// Where article pages get their related-news lists.
+#[derive(Clone, Copy)]
+pub enum RelatedLists<'a> {
+    /// Every list, computed up front (a build renders every article).
+    All(&'a [Vec<Related>]),
+    /// Each list computed when its page is rendered (the preview renders few pages).
+    OnDemand(&'a Engine),
+}
+
+impl RelatedLists<'_> {
+    /// The related list of one article.
+    pub fn of(&self, library: &Library, id: ArticleId) -> std::borrow::Cow<'_, [Related]> {
+        match self {
+            RelatedLists::All(lists) => std::borrow::Cow::Borrowed(&lists[id.index()]),
+            RelatedLists::OnDemand(engine) => std::borrow::Cow::Owned(engine.one(library, id)),
+        }
+    }
+}
+
 /// Everything a render run reads.
 pub struct RenderInput<'a> {
     /// The model.
     pub library: &'a Library,
     /// Related lists by article.
-    pub related: &'a [Vec<Related>],
+    pub related: RelatedLists<'a>,
     /// Settings.
     pub config: &'a Config,
     /// Compiled templates.
@@ -97,7 +116,7 @@ pub struct RenderInput<'a> {
 pub struct Renderer<'a> {
     pub(super) views: Views<'a>,
     theme: &'a Theme,
-    related: &'a [Vec<Related>],
+    related: RelatedLists<'a>,
     site: tera::Value,
     now: DateTime<Utc>,
 }
@@ -293,7 +312,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Article(id) => {
                 let e = lib.get(*id);
-                ctx.insert("article", &v.article(*id, &self.related[id.index()]));
+                ctx.insert("article", &v.article(*id, &self.related.of(lib, *id)));
                 ("article.html", e.article.title.clone(), e.article.summary.clone(), "article")
             }
             Page::Group(kind, g, n) => self.group_page(&mut ctx, *kind, *g, *n),

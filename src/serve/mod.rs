@@ -26,6 +26,7 @@ use tokio_stream::StreamExt;
 pub use live::{inject, EVENTS_PATH};
 pub use site::Preview;
 
+use crate::cache::Cache;
 use crate::{BuildOptions, Error};
 
 /// How to serve.
@@ -100,9 +101,11 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
         base_url: Some(url.clone()),
         now: chrono::Utc::now(),
         cancel: None,
+        use_cache: false,
     };
-    watch::rebuild(&shared, &build_options, false);
-    let _watcher = watch::start(shared.clone(), build_options)?;
+    let mut cache = Cache::new();
+    watch::rebuild(&shared, &build_options, &mut cache, false);
+    let _watcher = watch::start(shared.clone(), build_options, cache)?;
     println!("Serving {} at {url} (Ctrl-C to stop)", options.source.display());
     if options.open {
         open_browser(&url);

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
-use crate::related::Related;
-use crate::render::{Page, RenderInput, Renderer, Theme};
-use crate::{assets, related, BuildOptions, Error, Site};
+use crate::cache::Cache;
+use crate::related::Engine;
+use crate::render::{Page, RelatedLists, RenderInput, Renderer, Theme};
+use crate::{assets, BuildOptions, Error, Site};
 
 /// What a request path maps to.
 #[derive(Debug, Clone)]
@@ -20,10 +21,11 @@ enum Target {
     File(PathBuf),
 }
 
-/// A built site, ready to answer requests. Replaced whole on every rebuild.
+/// A built site, ready to answer requests. Replaced whole on every rebuild; what did not
+/// change comes from the cache, and related-news lists are computed per page requested.
 pub struct Preview {
     site: Site,
-    related: Vec<Vec<Related>>,
+    engine: Engine,
     theme: Theme,
     now: DateTime<Utc>,
     targets: HashMap<String, Target>,
@@ -39,14 +41,15 @@ pub struct Found {
 }
 
 impl Preview {
-    /// Loads and indexes the site; nothing is rendered or written yet.
-    pub fn build(options: &BuildOptions) -> Result<Preview, Error> {
-        let site = crate::load(options)?;
-        let related = related::compute(&site.library, &site.config.related, &site.config.language);
+    /// Loads and indexes the site, reusing and updating `cache`; nothing is written, and
+    /// only one page of each kind is rendered (to find template errors).
+    pub fn build(options: &BuildOptions, cache: &mut Cache) -> Result<Preview, Error> {
+        let site = crate::load_cached(options, cache)?;
+        let engine = Engine::cached(&site.library, &site.config.related, &site.config.language, cache);
         let theme = Theme::load(&options.source)?;
         let mut preview = Preview {
             site,
-            related,
+            engine,
             theme,
             now: options.now,
             targets: HashMap::new(),
@@ -91,7 +94,7 @@ impl Preview {
     fn renderer(&self) -> Renderer<'_> {
         Renderer::new(RenderInput {
             library: &self.site.library,
-            related: &self.related,
+            related: RelatedLists::OnDemand(&self.engine),
             config: &self.site.config,
             theme: &self.theme,
             tz: self.site.tz,

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::{LiveEvent, Preview, Shared};
+use crate::cache::Cache;
 use crate::{BuildOptions, Error};
 
 /// Quiet time after the last file event before a rebuild starts.
@@ -17,10 +18,10 @@ pub const DEBOUNCE: Duration = Duration::from_millis(30);
 /// Rebuilds the site in memory. On success the new site replaces the old one and pages are
 /// told to reload (or only to swap styles when `css_only`); on failure the old site stays
 /// and pages are shown the error.
-pub fn rebuild(shared: &Shared, options: &BuildOptions, css_only: bool) {
+pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, css_only: bool) {
     let started = Instant::now();
     let options = BuildOptions { now: chrono::Utc::now(), ..options.clone() };
-    match Preview::build(&options) {
+    match Preview::build(&options, cache) {
         Ok(preview) => {
             let articles = preview.articles();
             if let Ok(mut slot) = shared.preview.write() {
@@ -49,7 +50,11 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, css_only: bool) {
 }
 
 /// Starts watching the site; the returned watcher must be kept alive.
-pub fn start(shared: Arc<Shared>, options: BuildOptions) -> Result<RecommendedWatcher, Error> {
+pub fn start(
+    shared: Arc<Shared>,
+    options: BuildOptions,
+    mut cache: Cache,
+) -> Result<RecommendedWatcher, Error> {
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher = notify::recommended_watcher(move |result| {
         let _ = tx.send(result);
@@ -89,7 +94,7 @@ pub fn start(shared: Arc<Shared>, options: BuildOptions) -> Result<RecommendedWa
                 continue;
             }
             let css_only = changed.iter().all(|p| p.extension().is_some_and(|e| e == "css"));
-            rebuild(&shared, &options, css_only);
+            rebuild(&shared, &options, &mut cache, css_only);
         }
     });
     Ok(watcher)

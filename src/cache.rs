@@ -1,0 +1,272 @@
+//! Incremental work: what parsing, Markdown and the related-news analysis made of each
+//! article file, remembered by the file's content hash so that unchanged files are not done
+//! again. `serve` keeps one in memory between rebuilds; `build` keeps it in
+//! `.broadsheet-cache/` in the site folder. A cached result is used only when it provably
+//! equals what a fresh run would make: same file bytes, same settings, and (for bodies) the
+//! same answer for every link to another article.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::content::Article;
+use crate::error::Error;
+use crate::markdown::{LinkResolver, Rendered, Resolution};
+use crate::related::TermBag;
+
+/// The cache folder inside the site folder.
+pub const CACHE_DIR: &str = ".broadsheet-cache";
+const CACHE_FILE: &str = "articles.bin";
+/// Changes whenever the binary does, so a cache from another version is never trusted.
+const FORMAT: &str = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " cache 1");
+
+/// A file's content hash (BLAKE3).
+pub type ContentHash = [u8; 32];
+
+/// Hashes a file's bytes.
+pub fn content_hash(bytes: &[u8]) -> ContentHash {
+    *blake3::hash(bytes).as_bytes()
+}
+
+/// Per-file results, with what they were computed under.
+#[derive(Default)]
+pub struct Cache {
+    format: String,
+    /// Hash of every setting the cached results depend on besides the file itself.
+    settings: ContentHash,
+    files: HashMap<PathBuf, Cached>,
+    /// How much of the last run came from the cache.
+    pub stats: Stats,
+    /// Whether anything changed since it was opened or saved.
+    dirty: bool,
+}
+
+/// The cache as saved: each file's results encoded apart, so they decode in parallel.
+#[derive(Serialize, Deserialize)]
+struct Saved<'a> {
+    format: String,
+    settings: ContentHash,
+    #[serde(borrow)]
+    files: Vec<(PathBuf, &'a [u8])>,
+}
+
+/// Counts of reused results in one run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Articles parsed from their file.
+    pub parsed: usize,
+    /// Articles taken from the cache unparsed.
+    pub parse_hits: usize,
+    /// Bodies rendered from Markdown.
+    pub rendered: usize,
+    /// Bodies taken from the cache.
+    pub render_hits: usize,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct Cached {
+    hash: ContentHash,
+    /// The article as parsed, before the Markdown stage (no Markdown kept: the file is read
+    /// anyway to hash it).
+    parsed: Article,
+    body: Option<Body>,
+    terms: Option<Arc<TermBag>>,
+}
+
+/// What the Markdown stage made of one article.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Body {
+    /// The rendering.
+    pub html: Arc<str>,
+    /// Standfirst as plain text.
+    pub summary: String,
+    /// Words in the body.
+    pub word_count: usize,
+    /// `.md` links that are not published articles, with their body line.
+    pub broken_links: Vec<(String, usize)>,
+    /// Every link target the body asked the resolver about, with the answer it got.
+    links: Vec<(String, Resolution)>,
+}
+
+impl Body {
+    /// Renders with `render`, recording every link resolution it asks for.
+    pub fn render(
+        links: &dyn LinkResolver,
+        render: impl FnOnce(&dyn LinkResolver) -> Rendered,
+        summary: impl FnOnce(String) -> String,
+    ) -> Body {
+        let recorder = Recorder { inner: links, asked: RefCell::new(Vec::new()) };
+        let rendered = render(&recorder);
+        let links = recorder.asked.into_inner();
+        Body {
+            html: rendered.html.into(),
+            summary: summary(rendered.summary),
+            word_count: rendered.word_count,
+            broken_links: rendered.broken_links,
+            links,
+        }
+    }
+
+    /// Whether every link still resolves as it did, so the rendering is still right.
+    pub fn still_valid(&self, links: &dyn LinkResolver) -> bool {
+        self.links.iter().all(|(target, answer)| links.resolve(target) == *answer)
+    }
+}
+
+struct Recorder<'a> {
+    inner: &'a dyn LinkResolver,
+    asked: RefCell<Vec<(String, Resolution)>>,
+}
+
+impl LinkResolver for Recorder<'_> {
+    fn resolve(&self, target: &str) -> Resolution {
+        let answer = self.inner.resolve(target);
+        self.asked.borrow_mut().push((target.to_string(), answer.clone()));
+        answer
+    }
+}
+
+impl Cache {
+    /// An empty cache.
+    pub fn new() -> Cache {
+        Cache { format: FORMAT.into(), ..Cache::default() }
+    }
+
+    /// The cache saved in `site`'s cache folder, or an empty one when there is none or it
+    /// cannot be used (another version, damaged): a cache only ever saves work.
+    pub fn open(site: &Path) -> Cache {
+        let Ok(bytes) = fs::read(site.join(CACHE_DIR).join(CACHE_FILE)) else { return Cache::new() };
+        let Ok(saved) = postcard::from_bytes::<Saved>(&bytes) else { return Cache::new() };
+        if saved.format != FORMAT {
+            return Cache::new();
+        }
+        let files: Option<HashMap<PathBuf, Cached>> = saved
+            .files
+            .into_par_iter()
+            .map(|(path, bytes)| postcard::from_bytes::<Cached>(bytes).ok().map(|c| (path, c)))
+            .collect();
+        match files {
+            Some(files) => {
+                Cache { format: saved.format, settings: saved.settings, files, ..Cache::default() }
+            }
+            None => Cache::new(),
+        }
+    }
+
+    /// Saves the cache in `site`'s cache folder (written beside, then renamed into place).
+    pub fn save(&self, site: &Path) -> Result<(), Error> {
+        let dir = site.join(CACHE_DIR);
+        fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
+        let readme = dir.join("README");
+        if !readme.exists() {
+            let text = "Broadsheet's build cache: safe to delete, rebuilt by the next `broadsheet build`.\n";
+            fs::write(&readme, text).map_err(|e| Error::io("write", &readme, e))?;
+        }
+        let encode_error = |e: postcard::Error| Error::Output(format!("cannot encode the build cache: {e}"));
+        let files: Vec<(PathBuf, Vec<u8>)> = self
+            .files
+            .par_iter()
+            .map(|(path, cached)| postcard::to_stdvec(cached).map(|bytes| (path.clone(), bytes)))
+            .collect::<Result<_, _>>()
+            .map_err(encode_error)?;
+        let saved = Saved {
+            format: self.format.clone(),
+            settings: self.settings,
+            files: files.iter().map(|(path, bytes)| (path.clone(), bytes.as_slice())).collect(),
+        };
+        let bytes = postcard::to_stdvec(&saved).map_err(encode_error)?;
+        let temp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
+        fs::write(&temp, bytes).map_err(|e| Error::io("write", &temp, e))?;
+        let path = dir.join(CACHE_FILE);
+        fs::rename(&temp, &path).map_err(|e| Error::io("move into place", &path, e))
+    }
+
+    /// Starts a run under `settings` (the hash of everything else results depend on); a
+    /// change of settings empties the cache.
+    pub fn begin(&mut self, settings: ContentHash) {
+        if self.settings != settings || self.format != FORMAT {
+            self.dirty = true;
+            self.files.clear();
+            self.settings = settings;
+            self.format = FORMAT.into();
+        }
+        self.stats = Stats::default();
+    }
+
+    /// The parsed article of `path` if its bytes hash to `hash` (without its Markdown).
+    pub fn parsed(&self, path: &Path, hash: &ContentHash) -> Option<&Article> {
+        self.files.get(path).filter(|c| &c.hash == hash).map(|c| &c.parsed)
+    }
+
+    /// Records `article` as what `path` with `hash` parses to; results computed from other
+    /// bytes of the file are dropped.
+    pub fn store_parsed(&mut self, hash: ContentHash, article: &Article) {
+        if self.files.get(&article.path).is_some_and(|c| c.hash == hash) {
+            return;
+        }
+        let parsed = Article { markdown: Arc::default(), ..article.clone() };
+        self.dirty = true;
+        self.files.insert(article.path.clone(), Cached { hash, parsed, body: None, terms: None });
+    }
+
+    /// Forgets every file not in `present` (deleted, renamed, or now failing to parse).
+    pub fn retain(&mut self, present: &HashSet<PathBuf>) {
+        let before = self.files.len();
+        self.files.retain(|path, _| present.contains(path));
+        self.dirty |= self.files.len() != before;
+    }
+
+    /// The cached body of `path`, if any (check it with `Body::still_valid`).
+    pub fn body(&self, path: &Path) -> Option<&Body> {
+        self.files.get(path)?.body.as_ref()
+    }
+
+    /// Records a fresh body of `path`; its old term bag no longer applies.
+    pub fn store_body(&mut self, path: &Path, body: Body) {
+        if let Some(cached) = self.files.get_mut(path) {
+            cached.body = Some(body);
+            cached.terms = None;
+            self.dirty = true;
+        }
+    }
+
+    /// The cached related-news term bag of `path`, if any.
+    pub fn terms(&self, path: &Path) -> Option<Arc<TermBag>> {
+        self.files.get(path)?.terms.clone()
+    }
+
+    /// Records `path`'s term bag (valid while its body is).
+    pub fn store_terms(&mut self, path: &Path, terms: Arc<TermBag>) {
+        if let Some(cached) = self.files.get_mut(path) {
+            if cached.body.is_some() && cached.terms.as_ref().is_none_or(|t| !Arc::ptr_eq(t, &terms)) {
+                cached.terms = Some(terms);
+                self.dirty = true;
+            }
+        }
+    }
+
+    /// Whether the cache changed since it was opened or last saved.
+    pub fn dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Files with cached results.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// The hash of settings: their `Debug` text, which names every field and value.
+pub fn settings_hash(settings: &dyn std::fmt::Debug) -> ContentHash {
+    content_hash(format!("{settings:?}").as_bytes())
+}
