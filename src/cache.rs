@@ -44,6 +44,8 @@ pub struct Cache {
     pub stats: Stats,
     /// Whether anything changed since it was opened or saved.
     dirty: bool,
+    /// Keep Markdown sources and trust file stamps (the preview server, in memory only).
+    in_memory: bool,
 }
 
 /// The cache as saved: each file's results encoded apart, so they decode in parallel.
@@ -71,11 +73,42 @@ pub struct Stats {
 #[derive(Clone, Serialize, Deserialize)]
 struct Cached {
     hash: ContentHash,
-    /// The article as parsed, before the Markdown stage (no Markdown kept: the file is read
-    /// anyway to hash it).
+    /// Size, inode and change times of the file when it was read (in memory only).
+    #[serde(skip)]
+    stamp: Option<FileStamp>,
+    /// The article as parsed, before the Markdown stage. Its Markdown is kept only in
+    /// memory (`Cache::in_memory`); a build reads every file anyway to hash it.
     parsed: Article,
     body: Option<Body>,
     terms: Option<Arc<TermBag>>,
+}
+
+/// What `stat` says of a file: an edit changes at least its modification time. Trusted only
+/// by the preview server, which also hears of every edit from the file watcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: u64,
+    #[cfg(unix)]
+    changed: (i64, i64),
+}
+
+impl FileStamp {
+    /// The stamp of a file's metadata.
+    pub fn of(meta: &fs::Metadata) -> FileStamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: meta.ino(),
+            #[cfg(unix)]
+            changed: (meta.ctime(), meta.ctime_nsec()),
+        }
+    }
 }
 
 /// What the Markdown stage made of one article.
@@ -135,6 +168,12 @@ impl Cache {
     /// An empty cache.
     pub fn new() -> Cache {
         Cache { format: FORMAT.into(), ..Cache::default() }
+    }
+
+    /// An empty cache for the preview server: it keeps Markdown sources in memory and takes
+    /// a file whose stamp (size, inode, change times) is unchanged as unchanged, unread.
+    pub fn in_memory() -> Cache {
+        Cache { in_memory: true, ..Cache::new() }
     }
 
     /// The cache saved in `site`'s cache folder, or an empty one when there is none or it
@@ -198,20 +237,30 @@ impl Cache {
         self.stats = Stats::default();
     }
 
-    /// The parsed article of `path` if its bytes hash to `hash` (without its Markdown).
+    /// The parsed article of `path` if its bytes hash to `hash` (its Markdown only when the
+    /// cache is in memory).
     pub fn parsed(&self, path: &Path, hash: &ContentHash) -> Option<&Article> {
         self.files.get(path).filter(|c| &c.hash == hash).map(|c| &c.parsed)
     }
 
-    /// Records `article` as what `path` with `hash` parses to; results computed from other
-    /// bytes of the file are dropped.
-    pub fn store_parsed(&mut self, hash: ContentHash, article: &Article) {
-        if self.files.get(&article.path).is_some_and(|c| c.hash == hash) {
+    /// For an in-memory cache: the parsed article (with its Markdown) and hash of `path` if
+    /// the file's stamp is the one it had when it was read.
+    pub fn unchanged(&self, path: &Path, stamp: &FileStamp) -> Option<(&Article, ContentHash)> {
+        let cached = self.files.get(path).filter(|c| self.in_memory && c.stamp.as_ref() == Some(stamp))?;
+        Some((&cached.parsed, cached.hash))
+    }
+
+    /// Records `article` as what `path` with `hash` (and `stamp`) parses to; results
+    /// computed from other bytes of the file are dropped.
+    pub fn store_parsed(&mut self, hash: ContentHash, stamp: Option<FileStamp>, article: &Article) {
+        if let Some(cached) = self.files.get_mut(&article.path).filter(|c| c.hash == hash) {
+            cached.stamp = stamp;
             return;
         }
-        let parsed = Article { markdown: Arc::default(), ..article.clone() };
+        let markdown = if self.in_memory { article.markdown.clone() } else { Arc::default() };
+        let parsed = Article { markdown, ..article.clone() };
         self.dirty = true;
-        self.files.insert(article.path.clone(), Cached { hash, parsed, body: None, terms: None });
+        self.files.insert(article.path.clone(), Cached { hash, stamp, parsed, body: None, terms: None });
     }
 
     /// Forgets every file not in `present` (deleted, renamed, or now failing to parse).

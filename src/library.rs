@@ -115,8 +115,10 @@ impl Library {
         for c in categories {
             names.category.insert(slugify(&c.name), (c.name.clone(), c.description.clone()));
         }
-        for a in &articles {
-            let slug = slugify(&a.category);
+        // Each name is slugified once, in parallel; the rest of the work is lookups.
+        let slugged: Vec<Slugs> = articles.par_iter().map(Slugs::of).collect();
+        for (a, slugs) in articles.iter().zip(&slugged) {
+            let slug = &slugs.category;
             if RESERVED_SLUGS.contains(&slug.as_str()) {
                 errors.push(
                     Diagnostic::new(
@@ -126,17 +128,20 @@ impl Library {
                     .hint("choose another category name"),
                 );
             }
-            names.category.entry(slug).or_insert_with(|| (a.category.clone(), String::new()));
-            for t in &a.tags {
-                names.tag.entry(slugify(t)).or_insert_with(|| t.clone());
+            names.category.entry(slug.clone()).or_insert_with(|| (a.category.clone(), String::new()));
+            for (t, slug) in a.tags.iter().zip(&slugs.tags) {
+                names.tag.entry(slug.clone()).or_insert_with(|| t.clone());
             }
-            for au in &a.authors {
-                names.author.entry(slugify(au)).or_insert_with(|| au.clone());
+            for (au, slug) in a.authors.iter().zip(&slugs.authors) {
+                names.author.entry(slug.clone()).or_insert_with(|| au.clone());
             }
         }
-        let mut placed: Vec<(String, Article)> =
-            articles.into_iter().map(|a| (format!("{}/{}/", slugify(&a.category), a.slug), a)).collect();
-        placed.sort_by(|(pa, a), (pb, b)| b.date.cmp(&a.date).then_with(|| pa.cmp(pb)));
+        let mut placed: Vec<(String, Slugs, Article)> = articles
+            .into_iter()
+            .zip(slugged)
+            .map(|(a, slugs)| (format!("{}/{}/", slugs.category, a.slug), slugs, a))
+            .collect();
+        placed.sort_by(|(pa, _, a), (pb, _, b)| b.date.cmp(&a.date).then_with(|| pa.cmp(pb)));
         let mut library = Library::default();
         let nav = category_order(categories, &names);
         let cat_index: HashMap<&str, usize> = nav.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
@@ -149,12 +154,11 @@ impl Library {
         let author_index: HashMap<&str, usize> =
             names.author.keys().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
         let mut days: BTreeMap<NaiveDate, Vec<ArticleId>> = BTreeMap::new();
-        for (i, (path, article)) in placed.into_iter().enumerate() {
+        for (i, (path, slugs, article)) in placed.into_iter().enumerate() {
             let id = ArticleId(i as u32);
-            let category = cat_index[slugify(&article.category).as_str()];
-            let tags: Vec<usize> = article.tags.iter().map(|t| tag_index[slugify(t).as_str()]).collect();
-            let authors: Vec<usize> =
-                article.authors.iter().map(|a| author_index[slugify(a).as_str()]).collect();
+            let category = cat_index[slugs.category.as_str()];
+            let tags: Vec<usize> = slugs.tags.iter().map(|t| tag_index[t.as_str()]).collect();
+            let authors: Vec<usize> = slugs.authors.iter().map(|a| author_index[a.as_str()]).collect();
             let day = article.date.with_timezone(&tz).date_naive();
             library.categories[category].articles.push(id);
             tags.iter().for_each(|&t| library.tags[t].articles.push(id));
@@ -330,6 +334,23 @@ impl Library {
             e.pins = pins;
         }
         errors
+    }
+}
+
+/// The slugs of one article's category, tags and authors.
+struct Slugs {
+    category: String,
+    tags: Vec<String>,
+    authors: Vec<String>,
+}
+
+impl Slugs {
+    fn of(a: &Article) -> Slugs {
+        Slugs {
+            category: slugify(&a.category),
+            tags: a.tags.iter().map(|t| slugify(t)).collect(),
+            authors: a.authors.iter().map(|t| slugify(t)).collect(),
+        }
     }
 }
 

@@ -216,3 +216,93 @@ fn hostile_clients_are_turned_away_and_many_are_served() {
     }
     assert_eq!(ok, 1000);
 }
+
+/// The related-news sidebar of a page.
+fn sidebar(html: &str) -> String {
+    let after = html.split(r#"class="related-news""#).nth(1).unwrap_or_default();
+    after.split("</aside>").next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn a_new_article_enters_the_related_news_of_unchanged_pages() {
+    let (_dir, site) = common::site_copy("basic");
+    let server = start(&site);
+    let summit = format!("{}world/summit/", server.url);
+    let headline = "Harbour summit leaders sign accord";
+    assert!(!sidebar(&get(&summit).1).contains(headline));
+
+    let mut events = Events::open(&server.url);
+    write(
+        &site.join("content/world/accord.md"),
+        &format!(
+            "+++\ntitle = \"{headline}\"\ndate = 2026-11-21T09:00:00Z\ntags = [\"Diplomacy\", \"Harbour Summit\"]\n+++\n\nLeaders at the harbour summit signed an accord, the first such summit in a decade.\n"
+        ),
+    );
+    events.wait_for("event: reload");
+    let side = sidebar(&get(&summit).1);
+    assert!(side.contains(headline), "summit.md did not change, but its sidebar must: {side}");
+
+    // Retitling it shows on the unchanged page too.
+    let source = site.join("content/world/accord.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, text.replace(headline, "Summit accord signed")).unwrap();
+    events.wait_for("event: reload");
+    let side = sidebar(&get(&summit).1);
+    assert!(side.contains("Summit accord signed") && !side.contains(headline), "{side}");
+}
+
+#[test]
+fn after_edits_every_served_file_equals_a_clean_build() {
+    let (dir, site) = common::site_copy("basic");
+    let server = start(&site);
+    let mut events = Events::open(&server.url);
+    // A retitle, a new article linking to another by file, a moved article (new slug), and
+    // a deletion: each rebuild reuses what it can from the last one.
+    let edit = |path: &str, from: &str, to: &str| {
+        let file = site.join(path);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{path} has no `{from}`");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    };
+    edit("content/world/summit.md", "Leaders meet in", "Presidents gather in");
+    events.wait_for("event: reload");
+    write(
+        &site.join("content/world/links.md"),
+        "+++\ntitle = \"Links\"\ndate = 2026-11-21T08:00:00Z\ntags = [\"Chips\"]\n+++\nSee [the chips story](../tech/chips.md).\n",
+    );
+    events.wait_for("event: reload");
+    edit("content/tech/chips.md", "tags = [", "slug = \"chip-sales\"\ntags = [");
+    events.wait_for("event: reload");
+    std::fs::remove_file(site.join("content/world/talks.md")).unwrap();
+    events.wait_for("event: reload");
+
+    let clean = dir.path().join("clean");
+    let base = server.url.clone();
+    let out = common::broadsheet(
+        &site,
+        &["build", "--no-cache", "--base-url", &base, "-o", clean.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let mut compared = 0;
+    for (path, bytes) in common::read_tree(&clean) {
+        if path == ".broadsheet-output" {
+            continue;
+        }
+        let (status, served) = get(&format!("{base}{path}"));
+        assert_eq!(status, 200, "{path}");
+        let expected = String::from_utf8_lossy(&bytes);
+        assert_eq!(without_live_script(&served), expected, "{path} is stale in the preview");
+        compared += 1;
+    }
+    assert!(compared > 20, "compared only {compared} files");
+    assert!(get(&format!("{base}tech/chip-sales/")).1.contains("Chip makers"));
+    assert!(get(&format!("{base}world/links/")).1.contains(r#"href="/tech/chip-sales/""#));
+}
+
+/// A served page without the live-reload script the preview adds.
+fn without_live_script(html: &str) -> String {
+    match (html.find("<script data-broadsheet-live>"), html.rfind("</body>")) {
+        (Some(start), Some(end)) if start < end => format!("{}{}", &html[..start], &html[end..]),
+        _ => html.to_string(),
+    }
+}

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::cache::{content_hash, Cache, ContentHash};
+use crate::cache::{content_hash, Cache, ContentHash, FileStamp};
 use crate::error::Diagnostic;
 
 /// Everything found under `content/`.
@@ -64,18 +64,18 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
         }
     }
     let known: &Cache = cache;
-    let results: Vec<Result<(Article, ContentHash, bool), Vec<Diagnostic>>> =
+    let results: Vec<Result<Read, Vec<Diagnostic>>> =
         markdown.par_iter().map(|path| from_file(site, path, ctx, known)).collect();
     let mut present = HashSet::new();
     for result in results {
         match result {
-            Ok((article, hash, hit)) => {
-                if hit {
+            Ok(Read { article, hash, stamp, from_cache }) => {
+                if from_cache {
                     cache.stats.parse_hits += 1;
                 } else {
                     cache.stats.parsed += 1;
-                    cache.store_parsed(hash, &article);
                 }
+                cache.store_parsed(hash, stamp, &article);
                 present.insert(article.path.clone());
                 content.articles.push(article);
             }
@@ -86,16 +86,25 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
     content
 }
 
-/// Reads one file and parses it, unless the cache has it (then only its Markdown body is
-/// taken from the file); I/O and encoding problems become diagnostics. Also returns the
-/// file's hash and whether the cache had it.
-fn from_file(
-    site: &Path,
-    path: &Path,
-    ctx: &ParseContext,
-    cache: &Cache,
-) -> Result<(Article, ContentHash, bool), Vec<Diagnostic>> {
-    let bytes = std::fs::read(site.join(path))
+/// One article file, read.
+struct Read {
+    article: Article,
+    hash: ContentHash,
+    stamp: Option<FileStamp>,
+    /// Whether the cache had it, so it was not parsed.
+    from_cache: bool,
+}
+
+/// Reads one file and parses it, unless the cache has it: then only its Markdown body is
+/// taken from the file (or, for the preview's in-memory cache, the file is not even read
+/// while its stamp is unchanged). I/O and encoding problems become diagnostics.
+fn from_file(site: &Path, path: &Path, ctx: &ParseContext, cache: &Cache) -> Result<Read, Vec<Diagnostic>> {
+    let full = site.join(path);
+    let stamp = std::fs::metadata(&full).ok().map(|m| FileStamp::of(&m));
+    if let Some((known, hash)) = stamp.as_ref().and_then(|s| cache.unchanged(path, s)) {
+        return Ok(Read { article: known.clone(), hash, stamp, from_cache: true });
+    }
+    let bytes = std::fs::read(&full)
         .map_err(|e| vec![Diagnostic::new(path, format!("cannot read the file: {e}"))])?;
     let hash = content_hash(&bytes);
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -110,10 +119,12 @@ fn from_file(
     let text = normalise(text);
     if let Some(known) = cache.parsed(path, &hash) {
         if let Ok(split) = split(&text) {
-            return Ok((Article { markdown: split.body.into(), ..known.clone() }, hash, true));
+            let article = Article { markdown: split.body.into(), ..known.clone() };
+            return Ok(Read { article, hash, stamp, from_cache: true });
         }
     }
-    Article::parse(path, &text, ctx).map(|article| (article, hash, false))
+    let article = Article::parse(path, &text, ctx)?;
+    Ok(Read { article, hash, stamp, from_cache: false })
 }
 
 /// A symbolic link is followed only when it points at a file inside content/; links that

@@ -7,7 +7,7 @@ mod theme;
 mod views;
 
 pub use feeds::absolute_links;
-pub use pages::{Generated, Page, RelatedLists, RenderInput, Renderer};
+pub use pages::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer};
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
 pub use views::{page_count, page_path, script_safe_json};
 

@@ -16,7 +16,7 @@ use crate::related::{Engine, Related};
 use chrono_tz::Tz;
 
 /// Which kind of group page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupKind {
     Category,
     Tag,
@@ -170,7 +170,7 @@ impl<'a> Renderer<'a> {
         }
         pages.extend((0..lib.days.len()).map(Page::Day));
         pages.push(Page::Search);
-        let sitemap_pages = pages.iter().filter(|p| self.sitemap_url(p).is_some()).count();
+        let sitemap_pages = pages.iter().filter(|p| in_sitemap(p)).count();
         for (i, e) in lib.entries.iter().enumerate() {
             pages.extend(e.article.aliases.iter().map(|a| Page::Alias(ArticleId(i as u32), a.clone())));
         }
@@ -190,8 +190,11 @@ impl<'a> Renderer<'a> {
         pages
     }
 
-    /// The sitemap entry of an HTML page that belongs in the sitemap (not aliases or 404).
+    /// The sitemap entry of an HTML page that belongs in the sitemap (see `in_sitemap`).
     fn sitemap_url(&self, page: &Page) -> Option<SitemapUrl> {
+        if !in_sitemap(page) {
+            return None;
+        }
         let lib = self.views.library;
         let newest = |ids: &[ArticleId]| ids.iter().map(|&id| lib.get(id).article.updated_or_date()).max();
         let lastmod = match page {
@@ -353,6 +356,20 @@ impl<'a> Renderer<'a> {
         ctx.insert("page", &meta);
         (template, ctx)
     }
+}
+
+/// Whether a page is listed in the sitemap: HTML pages, not aliases, 404 or files.
+fn in_sitemap(page: &Page) -> bool {
+    matches!(
+        page,
+        Page::Front
+            | Page::Archive
+            | Page::GroupIndex(_)
+            | Page::Search
+            | Page::Article(_)
+            | Page::Group(..)
+            | Page::Day(_)
+    )
 }
 
 /// `2026/11/24/` for a day.

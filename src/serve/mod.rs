@@ -103,7 +103,7 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
         cancel: None,
         use_cache: false,
     };
-    let mut cache = Cache::new();
+    let mut cache = Cache::in_memory();
     watch::rebuild(&shared, &build_options, &mut cache, false);
     let _watcher = watch::start(shared.clone(), build_options, cache)?;
     println!("Serving {} at {url} (Ctrl-C to stop)", options.source.display());

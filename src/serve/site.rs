@@ -1,15 +1,16 @@
 //! Preview server: one built site held in memory: the model, a map from request paths to
 //! pages and files, and pages rendered on first request (then cached until the next build).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 
 use crate::cache::Cache;
 use crate::related::Engine;
-use crate::render::{Page, RelatedLists, RenderInput, Renderer, Theme};
+use crate::render::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer, Theme};
 use crate::{assets, BuildOptions, Error, Site};
 
 /// What a request path maps to.
@@ -60,35 +61,26 @@ impl Preview {
             targets.insert(copy.to, Target::File(copy.from));
         }
         let renderer = preview.renderer();
-        for page in renderer.pages() {
+        let pages = renderer.pages();
+        let mut samples = Vec::new();
+        let mut seen = HashSet::new();
+        for page in pages {
             let file = renderer.output_path(&page);
-            let overridden =
-                matches!(page, Page::ThemeAsset(_) | Page::Generated(crate::render::Generated::Robots));
-            if !(overridden && targets.contains_key(&file)) {
-                targets.insert(file, Target::Page(page));
+            let overridden = matches!(page, Page::ThemeAsset(_) | Page::Generated(Generated::Robots));
+            if overridden && targets.contains_key(&file) {
+                continue;
             }
+            if let Some(template) = template_kind(&page) {
+                if seen.insert(template) {
+                    samples.push(file.clone());
+                }
+            }
+            targets.insert(file, Target::Page(page));
         }
         drop(renderer);
         preview.targets = targets;
-        preview.render_one_of_each_kind()?;
+        samples.par_iter().try_for_each(|file| preview.load(file).map(drop))?;
         Ok(preview)
-    }
-
-    /// Pages render on request, so a template error would surface only when its page is
-    /// opened; rendering one page of every kind now makes such a build fail up front, while
-    /// the last good site stays served.
-    fn render_one_of_each_kind(&self) -> Result<(), Error> {
-        let mut seen = std::collections::HashSet::new();
-        let mut files: Vec<&String> = self.targets.keys().collect();
-        files.sort();
-        for file in files {
-            if let Some(Target::Page(page)) = self.targets.get(file) {
-                if seen.insert(std::mem::discriminant(page)) {
-                    self.load(file)?;
-                }
-            }
-        }
-        Ok(())
     }
 
     fn renderer(&self) -> Renderer<'_> {
@@ -144,6 +136,18 @@ impl Preview {
     /// Articles in the model.
     pub fn articles(&self) -> usize {
         self.site.library.entries.len()
+    }
+}
+
+/// Pages render on request, so a template error would surface only when its page is opened;
+/// rendering the first page of each template at build time makes such a build fail up front,
+/// while the last good site stays served. The key tells templates apart; `None` for files
+/// that use no template (feeds, sitemaps, the style sheet).
+fn template_kind(page: &Page) -> Option<(std::mem::Discriminant<Page>, Option<GroupKind>)> {
+    match page {
+        Page::ThemeAsset(_) | Page::Generated(_) => None,
+        Page::Group(kind, _, _) => Some((std::mem::discriminant(page), Some(*kind))),
+        _ => Some((std::mem::discriminant(page), None)),
     }
 }
 

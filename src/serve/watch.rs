@@ -13,7 +13,7 @@ use crate::cache::Cache;
 use crate::{BuildOptions, Error};
 
 /// Quiet time after the last file event before a rebuild starts.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
 /// Rebuilds the site in memory. On success the new site replaces the old one and pages are
 /// told to reload (or only to swap styles when `css_only`); on failure the old site stays
@@ -24,9 +24,7 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, css_o
     match Preview::build(&options, cache) {
         Ok(preview) => {
             let articles = preview.articles();
-            if let Ok(mut slot) = shared.preview.write() {
-                *slot = Some(Arc::new(preview));
-            }
+            let old = shared.preview.write().ok().and_then(|mut slot| slot.replace(Arc::new(preview)));
             if let Ok(mut error) = shared.error.write() {
                 *error = None;
             }
@@ -36,7 +34,15 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, css_o
             } else {
                 LiveEvent::Reload(generation)
             });
-            println!("Built {articles} articles in {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+            let c = cache.stats;
+            println!(
+                "Built {articles} articles in {:.0} ms ({} parsed, {} rendered; the rest unchanged)",
+                started.elapsed().as_secs_f64() * 1000.0,
+                c.parsed,
+                c.rendered
+            );
+            // Freeing the last site takes a while on big sites; pages are already told.
+            std::thread::spawn(move || drop(old));
         }
         Err(e) => {
             let report = crate::error::report(&e);
