@@ -2,7 +2,7 @@
 # Build benchmark: generates corpora with ../shared/bench/gen_corpus.py (cached under
 # $BENCH_DIR, default /tmp/broadsheet-bench) and reports, per size: clean-build wall time and
 # peak memory, the per-stage breakdown (build --timings), a rebuild with nothing changed, and
-# a rebuild after a one-file edit.
+# a rebuild after a one-file edit (both with the build cache the first build saved).
 #
 # usage: bench/run.sh [SIZES...]            (default: 1000 10000 100000)
 # needs: python3, /usr/bin/time, a release build (cargo build --release)
@@ -27,11 +27,12 @@ for n in "${sizes[@]}"; do
     python3 "$gen" "$site" --articles "$n" >/dev/null
     printf 'title = "Bench Digest"\nbase_url = "https://example.org/"\n' >"$site/config.toml"
   fi
-  rm -rf "$site/public"
+  rm -rf "$site/public" "$site/.broadsheet-cache"
   echo "$n articles:"
   timed "clean build" "$bin" build -s "$site" --timings
   grep -E '^ +[a-z ]+: ' "$dir/out" | sed 's/^/    /'
-  timed "rebuild, no change" "$bin" build -s "$site"
+  timed "rebuild, no change" "$bin" build -s "$site" --timings
+  grep -E '^ +[a-z ]+: ' "$dir/out" | sed 's/^/    /'
   article=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
   cp "$article" "$dir/saved.md"
   sed -i '0,/^title = "/s//title = "Edited /' "$article"

@@ -192,7 +192,17 @@ fn lock_output(parent: &Path, name: &str, target: &Path) -> Result<(fs::File, Pa
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|e| Error::io("create the lock file", &path, e))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Error::refused(
+                format!("cannot write in {}, beside the output folder: {e}", parent.display()),
+                format!(
+                    "a build writes the new site into a temporary folder beside {}, then moves it in; make {} writable or choose another output with --output",
+                    target.display(),
+                    parent.display()
+                ),
+            ),
+            _ => Error::io("create the lock file", &path, e),
+        })?;
     match file.try_lock() {
         Ok(()) => Ok((file, path)),
         Err(fs::TryLockError::WouldBlock) => Err(Error::Output(format!(

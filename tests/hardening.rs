@@ -166,3 +166,94 @@ fn ctrl_c_during_a_build_leaves_the_last_site_and_cleans_up() {
     assert_eq!(common::read_tree(&site.join("public")), before, "the last site is untouched");
     assert!(!temp.exists(), "the temporary folder is removed");
 }
+
+/// Runs the binary as an unprivileged user (nobody, via util-linux `setpriv`) when the tests
+/// run as root, as they do on CI: file permissions do not stop root. As any other user it
+/// runs as that user. The binary is copied into `dir` so the user can run it wherever the
+/// checkout lives.
+fn broadsheet_unprivileged(
+    dir: &std::path::Path,
+    site: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    use std::process::Command;
+    let binary = dir.join("broadsheet-bin");
+    if !binary.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_broadsheet"), &binary).unwrap();
+    }
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout == b"0\n");
+    let mut command = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(&binary);
+        c
+    } else {
+        Command::new(&binary)
+    };
+    command.args(args).current_dir(site).output().expect("setpriv (util-linux) is installed")
+}
+
+/// Opens a folder tree to everyone, so the unprivileged user can read and write it.
+fn open_to_all(root: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() { 0o777 } else { 0o666 };
+        set_mode(entry.path(), mode);
+    }
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn an_unreadable_article_is_reported_with_every_other_error() {
+    let (dir, site) = common::site_copy("basic");
+    write(&site.join("content/world/bad.md"), "+++\ntitle = \"Bad\"\ncatgory = \"World\"\n+++\n");
+    open_to_all(dir.path());
+    set_mode(&site.join("content/tech/chips.md"), 0o000);
+    let out = broadsheet_unprivileged(dir.path(), &site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/tech/chips.md") && err.contains("cannot read the file"), "{err}");
+    assert!(err.contains("ermission denied") && err.contains("permissions"), "{err}");
+    assert!(err.contains("content/world/bad.md:3:1") && err.contains("unknown key `catgory`"), "{err}");
+    assert!(!site.join("public").exists(), "nothing is written");
+}
+
+#[test]
+fn a_read_only_output_folder_fails_clearly_and_keeps_the_last_site() {
+    let (dir, site) = common::site_copy("basic");
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let before = common::read_tree(&site.join("public"));
+    open_to_all(dir.path());
+    let chips = site.join("content/tech/chips.md");
+    std::fs::write(&chips, std::fs::read_to_string(&chips).unwrap().replace("Chip makers", "Chip firms"))
+        .unwrap();
+    // Read-only: the output folder, everything in it, and the site folder it sits in.
+    for entry in walkdir::WalkDir::new(site.join("public")) {
+        let entry = entry.unwrap();
+        set_mode(entry.path(), if entry.file_type().is_dir() { 0o555 } else { 0o444 });
+    }
+    set_mode(&site, 0o555);
+    let out = broadsheet_unprivileged(dir.path(), &site, &["build"]);
+    set_mode(&site, 0o777);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("ermission denied") && err.contains("beside the output folder"), "{err}");
+    assert!(err.contains("choose another output with --output"), "{err}");
+    assert_eq!(common::read_tree(&site.join("public")), before, "the last site is untouched");
+}
+
+#[test]
+fn a_read_only_site_folder_only_costs_the_build_cache() {
+    let (dir, site) = common::site_copy("basic");
+    let output = dir.path().join("out");
+    open_to_all(dir.path());
+    set_mode(&site, 0o555);
+    let out = broadsheet_unprivileged(dir.path(), &site, &["build", "-o", output.to_str().unwrap()]);
+    set_mode(&site, 0o777);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the build cache was not saved"), "{}", stderr(&out));
+    assert!(output.join("tech/chips/index.html").is_file());
+}

@@ -104,8 +104,10 @@ fn from_file(site: &Path, path: &Path, ctx: &ParseContext, cache: &Cache) -> Res
     if let Some((known, hash)) = stamp.as_ref().and_then(|s| cache.unchanged(path, s)) {
         return Ok(Read { article: known.clone(), hash, stamp, from_cache: true });
     }
-    let bytes = std::fs::read(&full)
-        .map_err(|e| vec![Diagnostic::new(path, format!("cannot read the file: {e}"))])?;
+    let bytes = std::fs::read(&full).map_err(|e| {
+        vec![Diagnostic::new(path, format!("cannot read the file: {e}"))
+            .hint("check that the file's permissions let you read it")]
+    })?;
     let hash = content_hash(&bytes);
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, col) = crate::error::line_col(
