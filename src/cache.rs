@@ -48,13 +48,13 @@ pub struct Cache {
     in_memory: bool,
 }
 
-/// The cache as saved: each file's results encoded apart, so they decode in parallel.
+/// The head of the saved cache; `files` entries follow, each a path and that file's results
+/// encoded apart, so that saving streams and loading decodes in parallel.
 #[derive(Serialize, Deserialize)]
-struct Saved<'a> {
+struct Header {
     format: String,
     settings: ContentHash,
-    #[serde(borrow)]
-    files: Vec<(PathBuf, &'a [u8])>,
+    files: u64,
 }
 
 /// Counts of reused results in one run.
@@ -180,18 +180,27 @@ impl Cache {
     /// cannot be used (another version, damaged): a cache only ever saves work.
     pub fn open(site: &Path) -> Cache {
         let Ok(bytes) = fs::read(site.join(CACHE_DIR).join(CACHE_FILE)) else { return Cache::new() };
-        let Ok(saved) = postcard::from_bytes::<Saved>(&bytes) else { return Cache::new() };
-        if saved.format != FORMAT {
+        let Ok((header, mut rest)) = postcard::take_from_bytes::<Header>(&bytes) else { return Cache::new() };
+        if header.format != FORMAT {
             return Cache::new();
         }
-        let files: Option<HashMap<PathBuf, Cached>> = saved
-            .files
+        let mut encoded: Vec<(PathBuf, &[u8])> = Vec::new();
+        for _ in 0..header.files {
+            match postcard::take_from_bytes::<(PathBuf, &[u8])>(rest) {
+                Ok((entry, tail)) => {
+                    encoded.push(entry);
+                    rest = tail;
+                }
+                Err(_) => return Cache::new(),
+            }
+        }
+        let files: Option<HashMap<PathBuf, Cached>> = encoded
             .into_par_iter()
             .map(|(path, bytes)| postcard::from_bytes::<Cached>(bytes).ok().map(|c| (path, c)))
             .collect();
         match files {
             Some(files) => {
-                Cache { format: saved.format, settings: saved.settings, files, ..Cache::default() }
+                Cache { format: header.format, settings: header.settings, files, ..Cache::default() }
             }
             None => Cache::new(),
         }
@@ -206,23 +215,33 @@ impl Cache {
             let text = "Broadsheet's build cache: safe to delete, rebuilt by the next `broadsheet build`.\n";
             fs::write(&readme, text).map_err(|e| Error::io("write", &readme, e))?;
         }
-        let encode_error = |e: postcard::Error| Error::Output(format!("cannot encode the build cache: {e}"));
-        let files: Vec<(PathBuf, Vec<u8>)> = self
-            .files
-            .par_iter()
-            .map(|(path, cached)| postcard::to_stdvec(cached).map(|bytes| (path.clone(), bytes)))
-            .collect::<Result<_, _>>()
-            .map_err(encode_error)?;
-        let saved = Saved {
-            format: self.format.clone(),
-            settings: self.settings,
-            files: files.iter().map(|(path, bytes)| (path.clone(), bytes.as_slice())).collect(),
-        };
-        let bytes = postcard::to_stdvec(&saved).map_err(encode_error)?;
         let temp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
-        fs::write(&temp, bytes).map_err(|e| Error::io("write", &temp, e))?;
+        let written = self.write_to(&temp);
+        if written.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        written?;
         let path = dir.join(CACHE_FILE);
         fs::rename(&temp, &path).map_err(|e| Error::io("move into place", &path, e))
+    }
+
+    /// Streams the cache into `path`, one file's results at a time.
+    fn write_to(&self, path: &Path) -> Result<(), Error> {
+        use std::io::Write;
+        let io_error = |e: std::io::Error| Error::io("write", path, e);
+        let encode_error = |e: postcard::Error| Error::Output(format!("cannot encode the build cache: {e}"));
+        let file = fs::File::create(path).map_err(io_error)?;
+        let mut out = std::io::BufWriter::new(file);
+        let header =
+            Header { format: self.format.clone(), settings: self.settings, files: self.files.len() as u64 };
+        postcard::to_io(&header, &mut out).map_err(encode_error)?;
+        let mut buffer = Vec::new();
+        for (file, cached) in &self.files {
+            buffer.clear();
+            buffer = postcard::to_extend(cached, std::mem::take(&mut buffer)).map_err(encode_error)?;
+            postcard::to_io(&(file, buffer.as_slice()), &mut out).map_err(encode_error)?;
+        }
+        out.flush().map_err(io_error)
     }
 
     /// Starts a run under `settings` (the hash of everything else results depend on); a
