@@ -257,3 +257,40 @@ fn a_read_only_site_folder_only_costs_the_build_cache() {
     assert!(stderr(&out).contains("the build cache was not saved"), "{}", stderr(&out));
     assert!(output.join("tech/chips/index.html").is_file());
 }
+
+#[test]
+fn a_full_disk_fails_clearly_and_keeps_the_last_site() {
+    // A 512 KiB tmpfs, mounted in a private user and mount namespace (`unshare`, util-linux)
+    // so that neither root nor a mount on the machine is needed; it vanishes with the shell.
+    // The first build fits; the second adds a 1 MB article (its page and feeds need far more
+    // room than is left) and must fail without touching the first build's site.
+    let (dir, site) = common::site_copy("basic");
+    let d = dir.path();
+    std::fs::create_dir(d.join("mnt")).unwrap();
+    let body = "Harbour talks went on. ".repeat(50_000);
+    write(&d.join("long.md"), &format!("+++\ntitle = \"Long\"\ndate = 2026-11-21T08:00:00Z\n+++\n{body}\n"));
+    let script = r#"
+mount -t tmpfs -o size=512k tmpfs "$D/mnt" || exit 20
+"$BIN" build -q -s "$SITE" -o "$D/mnt/public" 2> "$D/stderr" || exit 21
+cp -a "$D/mnt/public" "$D/snapshot"
+mv "$D/long.md" "$SITE/content/world/long.md"
+"$BIN" build -s "$SITE" -o "$D/mnt/public" 2> "$D/stderr"
+echo $? > "$D/code"
+diff -r "$D/snapshot" "$D/mnt/public" > "$D/diff"; echo $? > "$D/diff-code"
+ls -A "$D/mnt" > "$D/left"
+"#;
+    let status = std::process::Command::new("unshare")
+        .args(["--mount", "--user", "--map-root-user", "sh", "-c", script])
+        .env("D", d)
+        .env("SITE", &site)
+        .env("BIN", env!("CARGO_BIN_EXE_broadsheet"))
+        .status()
+        .expect("unshare (util-linux) is installed");
+    let read = |name: &str| std::fs::read_to_string(d.join(name)).unwrap_or_default();
+    assert!(status.success(), "setup failed ({status:?}): {}", read("stderr"));
+    let err = read("stderr");
+    assert_eq!(read("code").trim(), "1", "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    assert_eq!(read("diff-code").trim(), "0", "the last site changed: {}", read("diff"));
+    assert!(!read("left").contains("broadsheet-tmp"), "temporary folder left: {}", read("left"));
+}
