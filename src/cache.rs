@@ -36,7 +36,6 @@ pub fn content_hash(bytes: &[u8]) -> ContentHash {
 /// Per-file results, with what they were computed under.
 #[derive(Default)]
 pub struct Cache {
-    format: String,
     /// Hash of every setting the cached results depend on besides the file itself.
     settings: ContentHash,
     files: HashMap<PathBuf, Cached>,
@@ -167,7 +166,7 @@ impl LinkResolver for Recorder<'_> {
 impl Cache {
     /// An empty cache.
     pub fn new() -> Cache {
-        Cache { format: FORMAT.into(), ..Cache::default() }
+        Cache::default()
     }
 
     /// An empty cache for the preview server: it keeps Markdown sources in memory and takes
@@ -199,9 +198,7 @@ impl Cache {
             .map(|(path, bytes)| postcard::from_bytes::<Cached>(bytes).ok().map(|c| (path, c)))
             .collect();
         match files {
-            Some(files) => {
-                Cache { format: header.format, settings: header.settings, files, ..Cache::default() }
-            }
+            Some(files) => Cache { settings: header.settings, files, ..Cache::default() },
             None => Cache::new(),
         }
     }
@@ -233,7 +230,7 @@ impl Cache {
         let file = fs::File::create(path).map_err(io_error)?;
         let mut out = std::io::BufWriter::new(file);
         let header =
-            Header { format: self.format.clone(), settings: self.settings, files: self.files.len() as u64 };
+            Header { format: FORMAT.into(), settings: self.settings, files: self.files.len() as u64 };
         postcard::to_io(&header, &mut out).map_err(encode_error)?;
         let mut buffer = Vec::new();
         for (file, cached) in &self.files {
@@ -247,11 +244,10 @@ impl Cache {
     /// Starts a run under `settings` (the hash of everything else results depend on); a
     /// change of settings empties the cache.
     pub fn begin(&mut self, settings: ContentHash) {
-        if self.settings != settings || self.format != FORMAT {
+        if self.settings != settings {
             self.dirty = true;
             self.files.clear();
             self.settings = settings;
-            self.format = FORMAT.into();
         }
         self.stats = Stats::default();
     }
@@ -321,16 +317,6 @@ impl Cache {
     /// Whether the cache changed since it was opened or last saved.
     pub fn dirty(&self) -> bool {
         self.dirty
-    }
-
-    /// Files with cached results.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    /// Whether nothing is cached.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
     }
 }
 
