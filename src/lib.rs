@@ -110,6 +110,9 @@ pub struct Site {
     pub assets: Vec<PathBuf>,
     /// Problems that do not stop a build.
     pub warnings: Vec<Diagnostic>,
+    /// The date of the next article held back only because it is dated after the build
+    /// time, if any: at that time the published site changes.
+    pub next_scheduled: Option<DateTime<Utc>>,
 }
 
 /// Watches a build as it runs, e.g. to draw a progress bar. Every method does nothing unless
@@ -147,18 +150,17 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
     }
     let config = loaded.config;
     let ctx = ParseContext { tz: loaded.tz, default_author: &config.default_author };
-    cache.begin(cache::settings_hash(&(
-        &ctx.tz,
-        &ctx.default_author,
-        &config.markdown,
-        config.base_path(),
-        &config.language,
-        config.related.stemming,
-    )));
+    cache.begin(cache_settings(&config, loaded.tz));
     let content = content::load(site, &ctx, cache);
     clock.lap("load and parse");
     let mut errors = content.errors;
     let selection = Selection { drafts: options.drafts, future: options.future, now: options.now };
+    let next_scheduled = content
+        .articles
+        .iter()
+        .filter(|a| !options.future && a.date > options.now && (options.drafts || !a.draft))
+        .map(|a| a.date)
+        .min();
     let (mut library, library_errors) =
         Library::build(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
@@ -176,7 +178,27 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
     if !errors.is_empty() {
         return Err(Error::Content(errors));
     }
-    Ok(Site { config, tz: loaded.tz, config_found: loaded.found, library, assets: content.assets, warnings })
+    Ok(Site {
+        config,
+        tz: loaded.tz,
+        config_found: loaded.found,
+        library,
+        assets: content.assets,
+        warnings,
+        next_scheduled,
+    })
+}
+
+/// The hash of every setting the build cache's results depend on besides the files.
+pub fn cache_settings(config: &Config, tz: chrono_tz::Tz) -> cache::ContentHash {
+    cache::settings_hash(&(
+        &tz,
+        &config.default_author,
+        &config.markdown,
+        config.base_path(),
+        &config.language,
+        config.related.stemming,
+    ))
 }
 
 /// Builds the site: every stage in order; the output folder changes only on success.
@@ -190,7 +212,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let mut clock = Stopwatch::new(progress);
     let site = &options.source;
     let mut cache = if options.use_cache { Cache::open(site) } else { Cache::new() };
-    let Site { config, tz, config_found, library, assets, mut warnings } =
+    let Site { config, tz, config_found, library, assets, mut warnings, .. } =
         load_timed(options, &mut clock, &mut cache)?;
     let config = &config;
     let related = Engine::cached(&library, &config.related, &config.language, &mut cache).all(&library);

@@ -1,6 +1,7 @@
 //! Stage 2 (library): the read-only model of the site: articles newest first, with their
 //! URLs, categories, tags, authors and days, all linked by ids.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -71,8 +72,9 @@ pub struct Day {
 /// The whole site's content.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    /// Every published article, newest first (ties by path).
-    pub entries: Vec<Entry>,
+    /// Every published article, newest first (ties by path). Shared, so that the preview
+    /// server can patch one entry of a copy without copying the rest.
+    pub entries: Vec<Arc<Entry>>,
     /// Categories in navigation order.
     pub categories: Vec<Group>,
     /// Tags by slug.
@@ -164,7 +166,15 @@ impl Library {
             tags.iter().for_each(|&t| library.tags[t].articles.push(id));
             authors.iter().for_each(|&a| library.authors[a].articles.push(id));
             days.entry(day).or_default().push(id);
-            library.entries.push(Entry { path, article, category, tags, authors, day, pins: Vec::new() });
+            library.entries.push(Arc::new(Entry {
+                path,
+                article,
+                category,
+                tags,
+                authors,
+                day,
+                pins: Vec::new(),
+            }));
         }
         library.categories.retain(|c| !c.articles.is_empty());
         library.reindex_categories();
@@ -189,48 +199,12 @@ impl Library {
         base_path: &str,
         cache: &mut Cache,
     ) -> Vec<Diagnostic> {
-        let by_file: HashMap<PathBuf, String> =
-            self.entries.iter().map(|e| (e.article.path.clone(), format!("{base_path}{}", e.path))).collect();
+        let links = self.link_map(base_path);
         let known: &Cache = cache;
         let results: Vec<(Option<Body>, Vec<Diagnostic>)> = self
             .entries
             .par_iter_mut()
-            .map(|entry| {
-                let article = &mut entry.article;
-                let folder = article.path.parent().unwrap_or(Path::new("")).to_path_buf();
-                let resolver = ArticleLinks { folder: &folder, by_file: &by_file };
-                let (body, fresh) = match known.body(&article.path).filter(|b| b.still_valid(&resolver)) {
-                    Some(body) => (body.clone(), false),
-                    None => {
-                        let body = Body::render(
-                            &resolver,
-                            |links| markdown::render(&article.markdown, config, links),
-                            |from_body| {
-                                if article.summary.is_empty() {
-                                    from_body
-                                } else {
-                                    markdown::inline_plain_text(&article.summary, config)
-                                }
-                            },
-                        );
-                        (body, true)
-                    }
-                };
-                article.markdown = Arc::default();
-                article.html = body.html.clone();
-                article.word_count = body.word_count;
-                article.summary = body.summary.clone();
-                let warnings = body
-                    .broken_links
-                    .iter()
-                    .map(|(target, line)| {
-                        Diagnostic::new(&article.path, format!("broken link: `{target}` is not a published article"))
-                            .at(article.body_line + line - 1, None)
-                            .hint("check the file name; links are relative to this file's folder, or to content/ with `@/`")
-                    })
-                    .collect();
-                (fresh.then_some(body), warnings)
-            })
+            .map(|entry| render_body(Arc::make_mut(entry), &links, config, known))
             .collect();
         let mut warnings = Vec::new();
         for (entry, (fresh, found)) in self.entries.iter().zip(results) {
@@ -242,6 +216,35 @@ impl Library {
                 None => cache.stats.render_hits += 1,
             }
             warnings.extend(found);
+        }
+        warnings
+    }
+
+    /// Every article file (`content/tech/a.md`) with the link path of its page, to resolve
+    /// links between articles.
+    pub fn link_map(&self, base_path: &str) -> LinkMap {
+        self.entries.iter().map(|e| (e.article.path.clone(), format!("{base_path}{}", e.path))).collect()
+    }
+
+    /// Replaces the article of one entry (same file, same placement: see
+    /// `Article::placement`) and renders its body; returns the body's warnings.
+    pub fn replace_article(
+        &mut self,
+        id: ArticleId,
+        article: Article,
+        links: &LinkMap,
+        config: &MarkdownConfig,
+        cache: &mut Cache,
+    ) -> Vec<Diagnostic> {
+        let entry = Arc::make_mut(&mut self.entries[id.index()]);
+        entry.article = article;
+        let (fresh, warnings) = render_body(entry, links, config, cache);
+        match fresh {
+            Some(body) => {
+                cache.stats.rendered += 1;
+                cache.store_body(&entry.article.path, body);
+            }
+            None => cache.stats.render_hits += 1,
         }
         warnings
     }
@@ -278,7 +281,7 @@ impl Library {
     fn reindex_categories(&mut self) {
         for (i, c) in self.categories.iter().enumerate() {
             for id in &c.articles {
-                self.entries[id.index()].category = i;
+                Arc::make_mut(&mut self.entries[id.index()]).category = i;
             }
         }
     }
@@ -331,7 +334,7 @@ impl Library {
             resolved.push(pins);
         }
         for (e, pins) in self.entries.iter_mut().zip(resolved) {
-            e.pins = pins;
+            Arc::make_mut(e).pins = pins;
         }
         errors
     }
@@ -382,9 +385,63 @@ fn category_order(configured: &[CategoryConfig], names: &Names) -> Vec<String> {
 }
 
 /// Resolves `.md` links relative to the linking article's folder.
+/// Article files and the link paths of their pages (see `Library::link_map`).
+pub type LinkMap = HashMap<PathBuf, String>;
+
+/// Renders one entry's body (or takes it from `cache` when every link in it still resolves
+/// the same way), fills summary and word count and drops the Markdown. Returns the body if
+/// it was rendered now, and warnings for links to `.md` files that are not published.
+fn render_body(
+    entry: &mut Entry,
+    by_file: &LinkMap,
+    config: &MarkdownConfig,
+    cache: &Cache,
+) -> (Option<Body>, Vec<Diagnostic>) {
+    let article = &mut entry.article;
+    let folder = article.path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let resolver = ArticleLinks { folder: &folder, by_file };
+    let body = match cache.body(&article.path).filter(|b| b.still_valid(&resolver)) {
+        Some(body) => Cow::Borrowed(body),
+        None => {
+            let body = Body::render(
+                &resolver,
+                |links| markdown::render(&article.markdown, config, links),
+                |from_body| {
+                    if article.summary.is_empty() {
+                        from_body
+                    } else {
+                        markdown::inline_plain_text(&article.summary, config)
+                    }
+                },
+            );
+            Cow::Owned(body)
+        }
+    };
+    article.markdown = Arc::default();
+    article.html = body.html.clone();
+    article.word_count = body.word_count;
+    article.summary = body.summary.clone();
+    let warnings = body
+        .broken_links
+        .iter()
+        .map(|(target, line)| {
+            Diagnostic::new(&article.path, format!("broken link: `{target}` is not a published article"))
+                .at(article.body_line + line - 1, None)
+                .hint(
+                    "check the file name; links are relative to this file's folder, or to content/ with `@/`",
+                )
+        })
+        .collect();
+    let fresh = match body {
+        Cow::Owned(body) => Some(body),
+        Cow::Borrowed(_) => None,
+    };
+    (fresh, warnings)
+}
+
 struct ArticleLinks<'a> {
     folder: &'a Path,
-    by_file: &'a HashMap<PathBuf, String>,
+    by_file: &'a LinkMap,
 }
 
 impl LinkResolver for ArticleLinks<'_> {

@@ -90,6 +90,23 @@ impl Article {
         self.updated.unwrap_or(self.date).max(self.date)
     }
 
+    /// Whether `other` sits in the site exactly where this article does: same file, URL,
+    /// date (order, day), category, tags, authors, draft state, aliases and pins. Two
+    /// versions of a file with the same placement give the model the same shape, so the
+    /// preview server can swap one for the other without rebuilding the model.
+    pub fn same_placement(&self, other: &Article) -> bool {
+        let pins = |a: &Article| a.related_pins.iter().map(|(slug, _)| slug.clone()).collect::<Vec<_>>();
+        self.path == other.path
+            && self.date == other.date
+            && self.slug == other.slug
+            && self.category == other.category
+            && self.tags == other.tags
+            && self.authors == other.authors
+            && self.draft == other.draft
+            && self.aliases == other.aliases
+            && pins(self) == pins(other)
+    }
+
     /// Parses a file's text. `path` is relative to the site (it starts with `content/`).
     pub fn parse(path: &Path, text: &str, ctx: &ParseContext) -> Result<Article, Vec<Diagnostic>> {
         let split = frontmatter::split(text).map_err(|e| vec![split_diagnostic(path, e)])?;

@@ -86,6 +86,24 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
     content
 }
 
+/// Reads and parses one article file (`path` relative to the site) through the cache, and
+/// records it there: the preview server's way to take in one edited file.
+pub fn load_one(
+    site: &Path,
+    path: &Path,
+    ctx: &ParseContext,
+    cache: &mut Cache,
+) -> Result<Article, Vec<Diagnostic>> {
+    let Read { article, hash, stamp, from_cache } = from_file(site, path, ctx, cache)?;
+    if from_cache {
+        cache.stats.parse_hits += 1;
+    } else {
+        cache.stats.parsed += 1;
+    }
+    cache.store_parsed(hash, stamp, &article);
+    Ok(article)
+}
+
 /// One article file, read.
 struct Read {
     article: Article,

@@ -87,21 +87,69 @@ pub fn term_bags(
         .collect()
 }
 
-impl Index {
-    /// Builds the index from every article's term bag.
-    pub fn build(library: &Library, bags: &[Arc<TermBag>]) -> Index {
-        let n = bags.len();
+/// The one article's term bag, analysed now.
+pub fn term_bag(analyzer: &Analyzer, entry: &crate::library::Entry) -> TermBag {
+    bag(analyzer, &mut WordCache::default(), entry)
+}
+
+/// What BM25 needs of the whole collection besides one article's bag: how many articles
+/// each term occurs in, and each bag's length. Kept by the preview server so that an edit
+/// updates it instead of counting every bag again.
+#[derive(Clone)]
+pub struct Collection {
+    df: HashMap<u64, u32>,
+    /// Sum of each bag's weighted counts, in article order.
+    lengths: Vec<f32>,
+}
+
+impl Collection {
+    /// Counts the statistics of every bag.
+    pub fn of(bags: &[Arc<TermBag>]) -> Collection {
         let mut df: HashMap<u64, u32> = HashMap::default();
         for bag in bags {
             for (term, _) in bag.iter() {
                 *df.entry(*term).or_default() += 1;
             }
         }
+        Collection { df, lengths: bags.iter().map(|b| bag_length(b)).collect() }
+    }
+
+    /// The statistics once article `i`'s bag `old` is replaced by `new`: the same numbers
+    /// `of` would count.
+    pub fn replace(&mut self, i: usize, old: &TermBag, new: &TermBag) {
+        for (term, _) in old {
+            if let Some(d) = self.df.get_mut(term) {
+                *d -= 1;
+                if *d == 0 {
+                    self.df.remove(term);
+                }
+            }
+        }
+        for (term, _) in new {
+            *self.df.entry(*term).or_default() += 1;
+        }
+        self.lengths[i] = bag_length(new);
+    }
+
+    /// The average bag length (summed in article order, so always to the same float).
+    fn average_length(&self) -> f32 {
+        self.lengths.iter().sum::<f32>() / self.lengths.len().max(1) as f32
+    }
+}
+
+fn bag_length(bag: &TermBag) -> f32 {
+    bag.iter().map(|(_, tf)| tf).sum::<f32>()
+}
+
+impl Index {
+    /// Builds the index from every article's term bag and their statistics.
+    pub fn build(library: &Library, bags: &[Arc<TermBag>], collection: &Collection) -> Index {
+        let n = bags.len();
         let cap = frequency_cap(n) as u32;
-        let avg_len =
-            bags.iter().map(|b| b.iter().map(|(_, tf)| tf).sum::<f32>()).sum::<f32>() / n.max(1) as f32;
+        let avg_len = collection.average_length();
+        let df = &collection.df;
         let raw: Vec<Vec<(u64, f32)>> =
-            bags.par_iter().map(|bag| signature(bag, &df, cap, n, avg_len)).collect();
+            bags.par_iter().map(|bag| signature(bag, df, cap, n, avg_len)).collect();
         let (signatures, text_postings, term_ids) = invert(raw);
         let (tag_vectors, tag_postings) = tag_index(library, cap as usize);
         Index { signatures, text_postings, tag_vectors, tag_postings, term_ids }
@@ -143,8 +191,15 @@ fn signature(
             })
         })
         .collect();
-    weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    weighted.truncate(SIGNATURE_TERMS);
+    // The strongest terms (ties by term id, so the choice is the same on every run): a
+    // partial selection, then only the kept terms are ordered (strongest first, the order
+    // the norm is summed in).
+    let stronger = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if weighted.len() > SIGNATURE_TERMS {
+        weighted.select_nth_unstable_by(SIGNATURE_TERMS, stronger);
+        weighted.truncate(SIGNATURE_TERMS);
+    }
+    weighted.sort_unstable_by(stronger);
     normalise(&mut weighted);
     weighted.sort_unstable_by_key(|(t, _)| *t);
     weighted

@@ -6,7 +6,7 @@ mod index;
 mod text;
 
 pub use explain::explain;
-pub use index::{frequency_cap, term_bags, Signals, TermBag, SIGNATURE_TERMS};
+pub use index::{frequency_cap, term_bag, term_bags, Collection, Signals, TermBag, SIGNATURE_TERMS};
 pub use text::Analyzer;
 
 use std::cmp::Ordering;
@@ -45,11 +45,14 @@ pub struct Match {
 pub struct Engine {
     config: RelatedConfig,
     index: Index,
-    analyzer: Analyzer,
+    analyzer: Arc<Analyzer>,
     /// Publication times (Unix seconds) by article, kept apart for cache-friendly scoring.
     dates: Vec<i64>,
     /// Category indexes by article.
     categories: Vec<usize>,
+    /// Every article's term bag and their statistics, to patch the index after an edit.
+    bags: Vec<Arc<TermBag>>,
+    collection: Collection,
 }
 
 /// Per-thread accumulators, reused from article to article.
@@ -93,10 +96,48 @@ impl Engine {
         analyzer: Analyzer,
         bags: &[Arc<TermBag>],
     ) -> Engine {
-        let index = Index::build(library, bags);
+        let collection = Collection::of(bags);
+        let index = Index::build(library, bags, &collection);
         let dates = library.entries.iter().map(|e| e.article.date.timestamp()).collect();
         let categories = library.entries.iter().map(|e| e.category).collect();
-        Engine { config: config.clone(), index, analyzer, dates, categories }
+        Engine {
+            config: config.clone(),
+            index,
+            analyzer: Arc::new(analyzer),
+            dates,
+            categories,
+            bags: bags.to_vec(),
+            collection,
+        }
+    }
+
+    /// The engine for `library`, which is this engine's library with the text of the
+    /// `edited` articles changed and nothing else (the same articles, dates, categories and
+    /// tags): term bags of the edited articles come from `cache` or are analysed now, the
+    /// collection statistics are updated, and the index is rebuilt from them. Equal to
+    /// `Engine::cached` on `library`, without reading every bag again.
+    pub fn patched(&self, library: &Library, edited: &[ArticleId], cache: &mut Cache) -> Engine {
+        let mut bags = self.bags.clone();
+        let mut collection = self.collection.clone();
+        for &id in edited {
+            let entry = library.get(id);
+            let bag = cache
+                .terms(&entry.article.path)
+                .unwrap_or_else(|| Arc::new(index::term_bag(&self.analyzer, entry)));
+            cache.store_terms(&entry.article.path, bag.clone());
+            collection.replace(id.index(), &bags[id.index()], &bag);
+            bags[id.index()] = bag;
+        }
+        let index = Index::build(library, &bags, &collection);
+        Engine {
+            config: self.config.clone(),
+            index,
+            analyzer: self.analyzer.clone(),
+            dates: self.dates.clone(),
+            categories: self.categories.clone(),
+            bags,
+            collection,
+        }
     }
 
     /// Related lists for every article, in article order.

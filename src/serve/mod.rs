@@ -104,8 +104,8 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
         use_cache: false,
     };
     let mut cache = Cache::in_memory();
-    watch::rebuild(&shared, &build_options, &mut cache, false);
-    let _watcher = watch::start(shared.clone(), build_options, cache)?;
+    let first_ok = watch::rebuild(&shared, &build_options, &mut cache, watch::Changes::Unknown);
+    let _watcher = watch::start(shared.clone(), build_options, cache, first_ok)?;
     println!("Serving {} at {url} (Ctrl-C to stop)", options.source.display());
     if options.open {
         open_browser(&url);

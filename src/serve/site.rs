@@ -3,12 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use crate::cache::Cache;
+use crate::content::{self, ParseContext};
+use crate::error::Diagnostic;
+use crate::library::{ArticleId, LinkMap};
 use crate::related::Engine;
 use crate::render::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer, Theme};
 use crate::{assets, BuildOptions, Error, Site};
@@ -27,9 +30,14 @@ enum Target {
 pub struct Preview {
     site: Site,
     engine: Engine,
-    theme: Theme,
+    theme: Arc<Theme>,
     now: DateTime<Utc>,
-    targets: HashMap<String, Target>,
+    /// Request files to pages; shared by a patched preview, whose pages are the same.
+    targets: Arc<HashMap<String, Target>>,
+    /// The first page of each template, rendered by every build to find template errors.
+    samples: Arc<Vec<String>>,
+    /// Article files to link paths, made by the first patch and shared by later ones.
+    links: OnceLock<Arc<LinkMap>>,
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
 }
 
@@ -47,13 +55,15 @@ impl Preview {
     pub fn build(options: &BuildOptions, cache: &mut Cache) -> Result<Preview, Error> {
         let site = crate::load_cached(options, cache)?;
         let engine = Engine::cached(&site.library, &site.config.related, &site.config.language, cache);
-        let theme = Theme::load(&options.source)?;
+        let theme = Arc::new(Theme::load(&options.source)?);
         let mut preview = Preview {
             site,
             engine,
             theme,
             now: options.now,
-            targets: HashMap::new(),
+            targets: Arc::default(),
+            samples: Arc::default(),
+            links: OnceLock::new(),
             rendered: Mutex::new(HashMap::new()),
         };
         let mut targets = HashMap::new();
@@ -78,9 +88,89 @@ impl Preview {
             targets.insert(file, Target::Page(page));
         }
         drop(renderer);
-        preview.targets = targets;
-        samples.par_iter().try_for_each(|file| preview.load(file).map(drop))?;
+        preview.targets = Arc::new(targets);
+        preview.samples = Arc::new(samples);
+        preview.samples.par_iter().try_for_each(|file| preview.load(file).map(drop))?;
         Ok(preview)
+    }
+
+    /// This site with edits to article files taken in, when that provably gives the site
+    /// `build` would: every changed path (relative to the site folder) is the Markdown file
+    /// of a published article and still parses, to an article placed exactly where it was
+    /// (`Article::same_placement`), and no scheduled article has come due. Then the model
+    /// keeps its shape: only the edited articles' bodies and the related-news index are
+    /// redone, and the page map and theme are shared. Paths the site never had that are
+    /// gone again (an editor's temporary files) and hidden files change nothing. `None`
+    /// when the edit needs a full `build`.
+    pub fn patch(
+        &self,
+        changed: &[PathBuf],
+        options: &BuildOptions,
+        cache: &mut Cache,
+    ) -> Option<Result<Preview, Error>> {
+        let site = &self.site;
+        if site.next_scheduled.is_some_and(|due| due <= options.now) {
+            return None;
+        }
+        let mut edits: Vec<(ArticleId, &PathBuf)> = Vec::new();
+        for path in changed {
+            if !path.starts_with("content") {
+                return None;
+            }
+            if path.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+                continue; // content::load skips hidden files
+            }
+            let full = options.source.join(path);
+            let is_file = std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
+            let known = site.library.entries.iter().position(|e| &e.article.path == path);
+            match known {
+                Some(i) if is_file => edits.push((ArticleId(i as u32), path)),
+                None if !full.exists()
+                    && !site.assets.contains(path)
+                    && path.extension().is_none_or(|e| e != "md") => {}
+                _ => return None,
+            }
+        }
+        edits.sort();
+        edits.dedup();
+        let ctx = ParseContext { tz: site.tz, default_author: &site.config.default_author };
+        cache.begin(crate::cache_settings(&site.config, site.tz));
+        let mut library = site.library.clone();
+        let links = self.links.get_or_init(|| Arc::new(library.link_map(&site.config.base_path()))).clone();
+        let mut warnings: Vec<Diagnostic> =
+            site.warnings.iter().filter(|w| !edits.iter().any(|(_, p)| **p == w.path)).cloned().collect();
+        for &(id, path) in &edits {
+            // A file that no longer parses gets the full build, which reports every error.
+            let article = content::load_one(&options.source, path, &ctx, cache).ok()?;
+            if !library.get(id).article.same_placement(&article) {
+                return None;
+            }
+            warnings.extend(library.replace_article(id, article, &links, &site.config.markdown, cache));
+        }
+        let ids: Vec<ArticleId> = edits.iter().map(|(id, _)| *id).collect();
+        let engine = self.engine.patched(&library, &ids, cache);
+        let preview = Preview {
+            site: Site {
+                library,
+                warnings,
+                assets: site.assets.clone(),
+                config: site.config.clone(),
+                ..*site
+            },
+            engine,
+            theme: self.theme.clone(),
+            now: options.now,
+            targets: self.targets.clone(),
+            samples: self.samples.clone(),
+            links: OnceLock::from(links),
+            rendered: Mutex::new(HashMap::new()),
+        };
+        let renderer = preview.renderer();
+        let mut check: Vec<String> =
+            edits.iter().map(|(id, _)| renderer.output_path(&Page::Article(*id))).collect();
+        drop(renderer);
+        check.extend(preview.samples.iter().cloned());
+        Some(check.par_iter().try_for_each(|file| preview.load(file).map(drop)).map(|()| preview))
     }
 
     fn renderer(&self) -> Renderer<'_> {

@@ -15,13 +15,31 @@ use crate::{BuildOptions, Error};
 /// Quiet time after the last file event before a rebuild starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(15);
 
-/// Rebuilds the site in memory. On success the new site replaces the old one and pages are
-/// told to reload (or only to swap styles when `css_only`); on failure the old site stays
-/// and pages are shown the error.
-pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, css_only: bool) {
+/// What changed since the site being served was built.
+pub enum Changes<'a> {
+    /// Unknown (the first build, a missed event, or a failed last build): build everything.
+    Unknown,
+    /// These paths, relative to the site folder, and nothing else.
+    Paths(&'a [PathBuf]),
+}
+
+/// Rebuilds the site in memory: patched from the site being served when the changes allow
+/// (`Preview::patch`), else built whole. On success the new site replaces the old one and
+/// pages are told to reload (or only to swap styles when only style sheets changed); on
+/// failure the old site stays and pages are shown the error. Returns whether it succeeded.
+pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, changes: Changes) -> bool {
     let started = Instant::now();
     let options = BuildOptions { now: chrono::Utc::now(), ..options.clone() };
-    match Preview::build(&options, cache) {
+    let (css_only, patched) = match changes {
+        Changes::Unknown => (false, None),
+        Changes::Paths(paths) => {
+            let css_only = paths.iter().all(|p| p.extension().is_some_and(|e| e == "css"));
+            let current = shared.preview.read().ok().and_then(|slot| slot.clone());
+            (css_only, current.and_then(|site| site.patch(paths, &options, cache)))
+        }
+    };
+    let how = if patched.is_some() { "patched" } else { "built" };
+    match patched.unwrap_or_else(|| Preview::build(&options, cache)) {
         Ok(preview) => {
             let articles = preview.articles();
             let old = shared.preview.write().ok().and_then(|mut slot| slot.replace(Arc::new(preview)));
@@ -36,13 +54,14 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, css_o
             });
             let c = cache.stats;
             println!(
-                "Built {articles} articles in {:.0} ms ({} parsed, {} rendered; the rest unchanged)",
+                "Built {articles} articles in {:.0} ms ({} parsed, {} rendered; the rest unchanged; {how})",
                 started.elapsed().as_secs_f64() * 1000.0,
                 c.parsed,
                 c.rendered
             );
             // Freeing the last site takes a while on big sites; pages are already told.
             std::thread::spawn(move || drop(old));
+            true
         }
         Err(e) => {
             let report = crate::error::report(&e);
@@ -51,6 +70,7 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, css_o
                 *error = Some(report.clone());
             }
             let _ = shared.events.send(LiveEvent::Failed(report));
+            false
         }
     }
 }
@@ -60,6 +80,7 @@ pub fn start(
     shared: Arc<Shared>,
     options: BuildOptions,
     mut cache: Cache,
+    first_ok: bool,
 ) -> Result<RecommendedWatcher, Error> {
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher = notify::recommended_watcher(move |result| {
@@ -81,36 +102,49 @@ pub fn start(
         .watch(&site, RecursiveMode::NonRecursive)
         .map_err(|e| Error::Output(format!("cannot watch {}: {e}", site.display())))?;
     std::thread::spawn(move || {
+        // A patch needs every change since the served site was built: after a failed build
+        // (or a missed event) only a full build is sure to be right.
+        let mut last_ok = first_ok;
         while let Ok(first) = rx.recv() {
             // Collect everything that arrives until the files have been quiet for DEBOUNCE.
             let mut changed: Vec<PathBuf> = Vec::new();
+            let mut missed = false;
             let mut next = Some(first);
             while let Some(result) = next {
                 match result {
                     // Reading files (the rebuild itself) must not trigger another rebuild.
                     Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
-                        changed.extend(event.paths.into_iter().filter(|p| relevant(&site, p)));
+                        missed |= event.need_rescan();
+                        changed.extend(
+                            event
+                                .paths
+                                .iter()
+                                .filter_map(|p| Some(p.strip_prefix(&site).ok()?.to_path_buf())),
+                        );
                     }
                     Ok(_) => {}
-                    Err(e) => eprintln!("warning: file watching: {e}"),
+                    Err(e) => {
+                        missed = true;
+                        eprintln!("warning: file watching: {e}");
+                    }
                 }
                 next = rx.recv_timeout(DEBOUNCE).ok();
             }
-            if changed.is_empty() {
+            changed.retain(|p| relevant(p));
+            if changed.is_empty() && !missed {
                 continue;
             }
-            let css_only = changed.iter().all(|p| p.extension().is_some_and(|e| e == "css"));
-            rebuild(&shared, &options, &mut cache, css_only);
+            let changes = if last_ok && !missed { Changes::Paths(&changed) } else { Changes::Unknown };
+            last_ok = rebuild(&shared, &options, &mut cache, changes);
         }
     });
     Ok(watcher)
 }
 
-/// Changes that can affect the site: under content/, templates/ or static/, or config.toml;
-/// not editor backups, swap files or the output folder.
-fn relevant(site: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(site) else { return false };
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+/// Changes (paths relative to the site folder) that can affect the site: under content/,
+/// templates/ or static/, or config.toml; not editor backups, swap files or the output folder.
+fn relevant(rel: &Path) -> bool {
+    let name = rel.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     if name.starts_with(".#") || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") {
         return false;
     }
@@ -125,13 +159,11 @@ mod tests {
 
     #[test]
     fn only_site_sources_trigger_rebuilds() {
-        let site = Path::new("/s");
-        assert!(relevant(site, Path::new("/s/content/a/b.md")));
-        assert!(relevant(site, Path::new("/s/config.toml")));
-        assert!(relevant(site, Path::new("/s/templates/article.html")));
-        assert!(!relevant(site, Path::new("/s/public/index.html")));
-        assert!(!relevant(site, Path::new("/s/content/a/.b.md.swp")));
-        assert!(!relevant(site, Path::new("/s/content/a/b.md~")));
-        assert!(!relevant(site, Path::new("/elsewhere/content/x.md")));
+        assert!(relevant(Path::new("content/a/b.md")));
+        assert!(relevant(Path::new("config.toml")));
+        assert!(relevant(Path::new("templates/article.html")));
+        assert!(!relevant(Path::new("public/index.html")));
+        assert!(!relevant(Path::new("content/a/.b.md.swp")));
+        assert!(!relevant(Path::new("content/a/b.md~")));
     }
 }
