@@ -67,6 +67,8 @@ pub struct Stats {
     pub rendered: usize,
     /// Bodies taken from the cache.
     pub render_hits: usize,
+    /// Pages not rendered: their inputs and output file were as the last build left them.
+    pub pages_kept: usize,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -82,9 +84,10 @@ struct Cached {
     terms: Option<Arc<TermBag>>,
 }
 
-/// What `stat` says of a file: an edit changes at least its modification time. Trusted only
-/// by the preview server, which also hears of every edit from the file watcher.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What `stat` says of a file: an edit changes at least its modification time, and a file
+/// replaced by another (as a build replaces output files) has another inode. Trusted for
+/// sources only by the preview server, which also hears of every edit from the file watcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
@@ -203,42 +206,22 @@ impl Cache {
         }
     }
 
-    /// Saves the cache in `site`'s cache folder (written beside, then renamed into place).
+    /// Saves the cache in `site`'s cache folder (written beside, then renamed into place),
+    /// streamed one file's results at a time.
     pub fn save(&self, site: &Path) -> Result<(), Error> {
-        let dir = site.join(CACHE_DIR);
-        fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
-        let readme = dir.join("README");
-        if !readme.exists() {
-            let text = "Broadsheet's build cache: safe to delete, rebuilt by the next `broadsheet build`.\n";
-            fs::write(&readme, text).map_err(|e| Error::io("write", &readme, e))?;
-        }
-        let temp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
-        let written = self.write_to(&temp);
-        if written.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        written?;
-        let path = dir.join(CACHE_FILE);
-        fs::rename(&temp, &path).map_err(|e| Error::io("move into place", &path, e))
-    }
-
-    /// Streams the cache into `path`, one file's results at a time.
-    fn write_to(&self, path: &Path) -> Result<(), Error> {
-        use std::io::Write;
-        let io_error = |e: std::io::Error| Error::io("write", path, e);
         let encode_error = |e: postcard::Error| Error::Output(format!("cannot encode the build cache: {e}"));
-        let file = fs::File::create(path).map_err(io_error)?;
-        let mut out = std::io::BufWriter::new(file);
-        let header =
-            Header { format: FORMAT.into(), settings: self.settings, files: self.files.len() as u64 };
-        postcard::to_io(&header, &mut out).map_err(encode_error)?;
-        let mut buffer = Vec::new();
-        for (file, cached) in &self.files {
-            buffer.clear();
-            buffer = postcard::to_extend(cached, std::mem::take(&mut buffer)).map_err(encode_error)?;
-            postcard::to_io(&(file, buffer.as_slice()), &mut out).map_err(encode_error)?;
-        }
-        out.flush().map_err(io_error)
+        write_in_cache(site, CACHE_FILE, |out| {
+            let header =
+                Header { format: FORMAT.into(), settings: self.settings, files: self.files.len() as u64 };
+            postcard::to_io(&header, &mut *out).map_err(encode_error)?;
+            let mut buffer = Vec::new();
+            for (file, cached) in &self.files {
+                buffer.clear();
+                buffer = postcard::to_extend(cached, std::mem::take(&mut buffer)).map_err(encode_error)?;
+                postcard::to_io(&(file, buffer.as_slice()), &mut *out).map_err(encode_error)?;
+            }
+            Ok(())
+        })
     }
 
     /// Starts a run under `settings` (the hash of everything else results depend on); a
@@ -318,6 +301,104 @@ impl Cache {
     pub fn dirty(&self) -> bool {
         self.dirty
     }
+}
+
+/// What the last build wrote into its output folder: per page file, the fingerprint of the
+/// page's inputs (theme and template context, see `Renderer::render_unless`) and the stamp
+/// of the file as it was left. A page whose fingerprint is the same and whose file still has
+/// that stamp holds exactly what rendering it again would give, so it is not rendered.
+#[derive(Default, Serialize, Deserialize)]
+pub struct PageRecords {
+    format: String,
+    /// The output folder the records describe (absolute).
+    output: PathBuf,
+    pages: HashMap<String, (ContentHash, FileStamp)>,
+}
+
+const PAGES_FILE: &str = "pages.bin";
+
+impl PageRecords {
+    /// The records of the last build into `output`, or none (another output folder, another
+    /// version, no cache).
+    pub fn open(site: &Path, output: &Path) -> PageRecords {
+        let output = absolute(output);
+        fs::read(site.join(CACHE_DIR).join(PAGES_FILE))
+            .ok()
+            .and_then(|bytes| postcard::from_bytes::<PageRecords>(&bytes).ok())
+            .filter(|r| r.format == FORMAT && r.output == output)
+            .unwrap_or_default()
+    }
+
+    /// Whether the last build recorded `file`.
+    pub fn knows(&self, file: &str) -> bool {
+        self.pages.contains_key(file)
+    }
+
+    /// Whether `file` was rendered from inputs with `fingerprint` and is still as the build
+    /// left it (`current` is its stamp now).
+    pub fn unchanged(
+        &self,
+        file: &str,
+        fingerprint: &ContentHash,
+        current: impl FnOnce() -> Option<FileStamp>,
+    ) -> bool {
+        self.pages.get(file).is_some_and(|(known, stamp)| known == fingerprint && current() == Some(*stamp))
+    }
+
+    /// Records of the pages (file, fingerprint) now in `output`, with their files' stamps.
+    pub fn of(output: &Path, pages: Vec<(String, ContentHash)>) -> PageRecords {
+        let pages = pages
+            .into_par_iter()
+            .filter_map(|(file, fingerprint)| {
+                let meta = fs::metadata(output.join(&file)).ok()?;
+                Some((file, (fingerprint, FileStamp::of(&meta))))
+            })
+            .collect();
+        PageRecords { format: FORMAT.into(), output: absolute(output), pages }
+    }
+
+    /// Saves the records in `site`'s cache folder (written beside, then renamed into place).
+    pub fn save(&self, site: &Path) -> Result<(), Error> {
+        let bytes = postcard::to_stdvec(self)
+            .map_err(|e| Error::Output(format!("cannot encode the page records: {e}")))?;
+        write_in_cache(site, PAGES_FILE, |out| {
+            use std::io::Write;
+            out.write_all(&bytes).map_err(|e| Error::io("write", Path::new(PAGES_FILE), e))
+        })
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| std::path::absolute(path).unwrap_or(path.to_path_buf()))
+}
+
+/// Writes `name` in `site`'s cache folder through `write`: into a temporary file beside
+/// it, renamed into place once complete.
+fn write_in_cache(
+    site: &Path,
+    name: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    use std::io::Write;
+    let dir = site.join(CACHE_DIR);
+    fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, e))?;
+    let readme = dir.join("README");
+    if !readme.exists() {
+        let text = "Broadsheet's build cache: safe to delete, rebuilt by the next `broadsheet build`.\n";
+        fs::write(&readme, text).map_err(|e| Error::io("write", &readme, e))?;
+    }
+    let temp = dir.join(format!("{name}.{}.tmp", std::process::id()));
+    let written = fs::File::create(&temp).map_err(|e| Error::io("write", &temp, e)).and_then(|file| {
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        out.flush().map_err(|e| Error::io("write", &temp, e))
+    });
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written?;
+    let path = dir.join(name);
+    fs::rename(&temp, &path).map_err(|e| Error::io("move into place", &path, e))
 }
 
 /// The hash of settings: their `Debug` text, which names every field and value.

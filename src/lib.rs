@@ -25,13 +25,13 @@ use rayon::prelude::*;
 
 pub use error::{Diagnostic, Error};
 
-use cache::Cache;
+use cache::{Cache, PageRecords};
 use config::Config;
 use content::ParseContext;
 use library::{Library, Selection};
 use output::Staging;
 use related::Engine;
-use render::{Generated, Page, RelatedLists, RenderInput, Renderer, Theme, BUILTIN_ASSETS};
+use render::{Generated, OutputFile, Page, RelatedLists, RenderInput, Renderer, Theme, BUILTIN_ASSETS};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -243,23 +243,35 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         .collect();
     progress.render_started(pages.len());
     let cancelled = || options.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
-    pages.par_iter().try_for_each(|page| {
-        if cancelled() {
-            return Err(Error::Interrupted);
-        }
-        let file = renderer.render(page).map_err(Error::Template)?;
-        staging.write(&file)?;
-        progress.file_written();
-        Ok::<(), Error>(())
-    })?;
+    let records = if options.use_cache { PageRecords::open(site, &output) } else { PageRecords::default() };
+    let current = Output { records: &records, staging: &staging };
+    let fingerprints = pages
+        .par_iter()
+        .map(|page| {
+            if cancelled() {
+                return Err(Error::Interrupted);
+            }
+            let rendered = renderer.render_unless(page, &current).map_err(Error::Template)?;
+            let skipped = rendered.bytes.is_none();
+            let claimed = match rendered.bytes {
+                Some(bytes) => staging.write(&OutputFile { path: rendered.path.clone(), bytes })?,
+                None => staging.keep(&rendered.path)?,
+            };
+            progress.file_written();
+            Ok((rendered.fingerprint.filter(|_| claimed).map(|f| (rendered.path, f)), skipped))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    cache.stats.pages_kept = fingerprints.iter().filter(|(_, skipped)| *skipped).count();
     clock.lap("render and write");
     if cancelled() {
         return Err(Error::Interrupted);
     }
     let changes = staging.commit()?;
     clock.lap("move into place");
-    if options.use_cache && cache.dirty() {
-        if let Err(e) = cache.save(site) {
+    if options.use_cache {
+        let records = PageRecords::of(&output, fingerprints.into_iter().filter_map(|(f, _)| f).collect());
+        let saved = if cache.dirty() { cache.save(site) } else { Ok(()) }.and_then(|()| records.save(site));
+        if let Err(e) = saved {
             warnings.push(Diagnostic::new(cache::CACHE_DIR, format!("the build cache was not saved: {e}")).hint(
                 "the site was built; only the next build will be slower. Check that the site folder is writable",
             ));
@@ -277,6 +289,22 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         timings: clock.laps,
         cache: cache.stats,
     })
+}
+
+/// The output folder as the last build left it: what rendering may skip.
+struct Output<'a> {
+    records: &'a PageRecords,
+    staging: &'a Staging,
+}
+
+impl render::CurrentOutput for Output<'_> {
+    fn may_hold(&self, file: &str) -> bool {
+        self.records.knows(file)
+    }
+
+    fn holds(&self, file: &str, fingerprint: &cache::ContentHash) -> bool {
+        self.records.unchanged(file, fingerprint, || self.staging.current_stamp(file))
+    }
 }
 
 /// Wall time of each stage, in order; tells `progress` as each one ends.

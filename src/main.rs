@@ -208,12 +208,14 @@ impl BuildArgs {
             }
             let c = report.cache;
             println!(
-                "{:>18}: {} of {} articles parsed, {} of {} bodies rendered (the rest from the cache)",
+                "{:>18}: {} of {} articles parsed, {} of {} bodies rendered (the rest from the cache), {} of {} pages rendered (the rest unchanged since the last build)",
                 "cache",
                 c.parsed,
                 c.parsed + c.parse_hits,
                 c.rendered,
-                c.rendered + c.render_hits
+                c.rendered + c.render_hits,
+                report.files - c.pages_kept,
+                report.files
             );
         }
         if !report.config_found {

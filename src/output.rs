@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::cache::FileStamp;
 use crate::error::Error;
 use crate::render::OutputFile;
 
@@ -70,15 +71,35 @@ impl Staging {
     }
 
     /// Stages one file, unless the output folder already has it with the same bytes.
-    pub fn write(&self, file: &OutputFile) -> Result<(), Error> {
+    /// Returns false if the path was already taken (a `static/` file wins over a page).
+    pub fn write(&self, file: &OutputFile) -> Result<bool, Error> {
         let rel = checked(&file.path)?;
-        if self.claim(&file.path) && !self.same_as_current(rel, &file.bytes) {
+        if !self.claim(&file.path) {
+            return Ok(false);
+        }
+        if !self.same_as_current(rel, &file.bytes) {
             let path = self.temp.join(rel);
             create_parent(&path)?;
             fs::write(&path, &file.bytes).map_err(|e| Error::io("write", &path, e))?;
             self.record_change(&file.path);
         }
-        Ok(())
+        Ok(true)
+    }
+
+    /// Keeps the output folder's file at `rel` as it is (it is known to be current).
+    /// Returns false if the path was already taken.
+    pub fn keep(&self, rel: &str) -> Result<bool, Error> {
+        checked(rel)?;
+        Ok(self.claim(rel))
+    }
+
+    /// The stamp of the output folder's file at `rel` as the last build left it, if the
+    /// folder is being updated and has that file.
+    pub fn current_stamp(&self, rel: &str) -> Option<FileStamp> {
+        let path = self.target.join(checked(rel).ok()?);
+        self.update
+            .then(|| fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| FileStamp::of(&m)))
+            .flatten()
     }
 
     /// Stages a copy of a site file at `to`, unless the output folder has the same bytes.

@@ -140,3 +140,72 @@ fn no_cache_neither_reads_nor_writes_the_cache() {
     assert!(!site.join(".broadsheet-cache").exists());
     assert!(cache_line(&out).contains("6 of 6 articles parsed"), "{}", cache_line(&out));
 }
+
+/// (pages rendered, files in all) from the `cache:` line of `build --timings`.
+fn pages_rendered(out: &std::process::Output) -> (usize, usize) {
+    let line = cache_line(out);
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "pages").unwrap_or_else(|| panic!("no page count in {line}"));
+    (words[at - 3].parse().unwrap(), words[at - 1].parse().unwrap())
+}
+
+#[test]
+fn pages_whose_inputs_and_files_are_unchanged_are_not_rendered_again() {
+    let (dir, site) = common::site_copy("basic");
+    let clean_build = |name: &str| {
+        let clean = dir.path().join(name);
+        assert!(broadsheet(&site, &["build", "--no-cache", "-o", clean.to_str().unwrap()]).status.success());
+        common::read_tree(&clean)
+    };
+    let first = broadsheet(&site, &["build", "--timings"]);
+    let (rendered, files) = pages_rendered(&first);
+    assert_eq!(rendered, files, "a first build renders everything");
+    assert!(site.join(".broadsheet-cache/pages.bin").is_file());
+
+    // Nothing changed: only files that do not come from templates (feeds, sitemaps, the
+    // style sheet) are made again.
+    let again = broadsheet(&site, &["build", "--timings"]);
+    let (rendered, files) = pages_rendered(&again);
+    assert!(rendered <= 12 && files > 40, "{}", cache_line(&again));
+
+    // A page changed by hand (same length, so only its stamp tells) is rendered again and
+    // restored.
+    let page = site.join("public/world/summit/index.html");
+    let original = std::fs::read(&page).unwrap();
+    let mut tampered = original.clone();
+    let at = tampered.iter().position(|b| *b == b'<').unwrap();
+    tampered[at + 1] = b'X';
+    std::fs::write(&page, &tampered).unwrap();
+    let restored = broadsheet(&site, &["build", "--timings"]);
+    assert_eq!(pages_rendered(&restored).0, rendered + 1, "{}", cache_line(&restored));
+    assert_eq!(std::fs::read(&page).unwrap(), original);
+
+    // A new headline re-renders the pages that show it, not the others.
+    let chips = site.join("content/tech/chips.md");
+    let text = std::fs::read_to_string(&chips).unwrap();
+    std::fs::write(&chips, text.replace("Chip makers report record quarter", "Chip makers report a record"))
+        .unwrap();
+    let edited = broadsheet(&site, &["build", "--timings"]);
+    let (after_edit, _) = pages_rendered(&edited);
+    assert!(after_edit > rendered + 3 && after_edit < files, "{}", cache_line(&edited));
+    assert_eq!(common::read_tree(&site.join("public")), clean_build("clean-1"));
+
+    // A template change re-renders every page.
+    write(
+        &site.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>Gone.</p>{% endblock content %}",
+    );
+    let retemplated = broadsheet(&site, &["build", "--timings"]);
+    assert!(retemplated.status.success(), "{}", stderr(&retemplated));
+    let (rendered, files) = pages_rendered(&retemplated);
+    assert_eq!(rendered, files, "{}", cache_line(&retemplated));
+    assert_eq!(common::read_tree(&site.join("public")), clean_build("clean-2"));
+
+    // Records describe the last output folder built: after a build elsewhere, `public/` is
+    // rendered whole again.
+    let elsewhere = dir.path().join("elsewhere");
+    assert!(broadsheet(&site, &["build", "-o", elsewhere.to_str().unwrap()]).status.success());
+    let out = broadsheet(&site, &["build", "--timings"]);
+    let (rendered, files) = pages_rendered(&out);
+    assert_eq!(rendered, files, "{}", cache_line(&out));
+}

@@ -2,9 +2,8 @@
 //! pages and their indexes, daily digests and the archive.
 
 use serde::Serialize;
-use tera::Context;
 
-use super::pages::{day_path, GroupKind, Renderer};
+use super::pages::{day_path, ContextSink, GroupKind, Renderer};
 use super::views::{page_count, CardView, LinkView};
 use crate::library::{ArticleId, Group};
 
@@ -16,7 +15,7 @@ impl<'a> Renderer<'a> {
         ids.iter().map(|&id| self.views.card(id)).collect()
     }
 
-    pub(super) fn front(&self, ctx: &mut Context) {
+    pub(super) fn front(&self, ctx: &mut impl ContextSink) {
         #[derive(Serialize)]
         struct Section<'b> {
             category: LinkView<'b>,
@@ -55,7 +54,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub(super) fn group_page(&self, ctx: &mut Context, kind: GroupKind, g: usize, n: usize) -> PageText {
+    pub(super) fn group_page(
+        &self,
+        ctx: &mut impl ContextSink,
+        kind: GroupKind,
+        g: usize,
+        n: usize,
+    ) -> PageText {
         let v = &self.views;
         let group = &self.groups(kind)[g];
         let per_page = v.config.articles_per_page;
@@ -80,7 +85,7 @@ impl<'a> Renderer<'a> {
         (template, title, description, kind_name)
     }
 
-    pub(super) fn group_index(&self, ctx: &mut Context, kind: GroupKind) -> PageText {
+    pub(super) fn group_index(&self, ctx: &mut impl ContextSink, kind: GroupKind) -> PageText {
         #[derive(Serialize)]
         struct Item<'b> {
             name: &'b str,
@@ -109,7 +114,7 @@ impl<'a> Renderer<'a> {
         ("groups.html", title.into(), format!("{title} of {}", v.config.title), kind_name)
     }
 
-    pub(super) fn day(&self, ctx: &mut Context, d: usize) -> PageText {
+    pub(super) fn day(&self, ctx: &mut impl ContextSink, d: usize) -> PageText {
         #[derive(Serialize)]
         struct Section<'b> {
             category: LinkView<'b>,

@@ -7,7 +7,9 @@ mod theme;
 mod views;
 
 pub use feeds::absolute_links;
-pub use pages::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer};
+pub use pages::{
+    CurrentOutput, Generated, GroupKind, Nothing, Page, RelatedLists, RenderInput, Rendered, Renderer,
+};
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
 pub use views::{page_count, page_path, script_safe_json};
 

@@ -9,6 +9,7 @@ use super::lists::PageText;
 use super::theme::{Theme, BUILTIN_ASSETS};
 use super::views::{page_count, page_path, Views};
 use super::OutputFile;
+use crate::cache::ContentHash;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::library::{ArticleId, Library};
@@ -287,30 +288,56 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page.
     pub fn render(&self, page: &Page) -> Result<OutputFile, Diagnostic> {
+        let rendered = self.render_unless(page, &Nothing)?;
+        Ok(OutputFile { path: rendered.path, bytes: rendered.bytes.unwrap_or_default() })
+    }
+
+    /// Renders one page, unless it comes from a template and `current` says the output
+    /// already holds it rendered from inputs with the same fingerprint. Then only its
+    /// template context is built, and only to fingerprint it.
+    pub fn render_unless(&self, page: &Page, current: &dyn CurrentOutput) -> Result<Rendered, Diagnostic> {
         let (path, bytes) = match page {
             Page::ThemeAsset(i) => {
                 (BUILTIN_ASSETS[*i].0.to_string(), BUILTIN_ASSETS[*i].1.as_bytes().to_vec())
             }
             Page::Generated(which) => (self.link_path(page), self.generated(which).into_bytes()),
-            _ => {
-                let (template, context) = self.context(page);
-                let file = self.output_path(page);
-                let html = self.theme.render(template, &context, &format!("/{file}"))?;
-                (file, html.into_bytes())
-            }
+            _ => return self.render_template_page(page, current),
         };
-        Ok(OutputFile { path, bytes })
+        Ok(Rendered { path, bytes: Some(bytes), fingerprint: None })
     }
 
-    fn context(&self, page: &Page) -> (&'static str, Context) {
+    fn render_template_page(&self, page: &Page, current: &dyn CurrentOutput) -> Result<Rendered, Diagnostic> {
+        let path = self.output_path(page);
+        let mut print = Fingerprinter::default();
+        let (template, context) = if current.may_hold(&path) {
+            let template = self.context(page, &mut print);
+            let fingerprint = print.finish(&self.theme.fingerprint, template);
+            if current.holds(&path, &fingerprint) {
+                return Ok(Rendered { path, bytes: None, fingerprint: Some(fingerprint) });
+            }
+            let mut context = Context::new();
+            self.context(page, &mut context);
+            (template, context)
+        } else {
+            let mut both = (print, Context::new());
+            let template = self.context(page, &mut both);
+            print = both.0;
+            (template, both.1)
+        };
+        let html = self.theme.render(template, &context, &format!("/{path}"))?;
+        let fingerprint = Some(print.finish(&self.theme.fingerprint, template));
+        Ok(Rendered { path, bytes: Some(html.into_bytes()), fingerprint })
+    }
+
+    /// Fills `ctx` with the page's template values; returns the template.
+    fn context(&self, page: &Page, ctx: &mut impl ContextSink) -> &'static str {
         let v = &self.views;
         let lib = v.library;
-        let mut ctx = Context::new();
         ctx.insert("site", &self.site);
         let config = v.config;
         let (template, title, description, kind): PageText = match page {
             Page::Front => {
-                self.front(&mut ctx);
+                self.front(ctx);
                 ("index.html", config.title.clone(), config.description.clone(), "front")
             }
             Page::Article(id) => {
@@ -318,9 +345,9 @@ impl<'a> Renderer<'a> {
                 ctx.insert("article", &v.article(*id, &self.related.of(lib, *id)));
                 ("article.html", e.article.title.clone(), e.article.summary.clone(), "article")
             }
-            Page::Group(kind, g, n) => self.group_page(&mut ctx, *kind, *g, *n),
-            Page::GroupIndex(kind) => self.group_index(&mut ctx, *kind),
-            Page::Day(d) => self.day(&mut ctx, *d),
+            Page::Group(kind, g, n) => self.group_page(ctx, *kind, *g, *n),
+            Page::GroupIndex(kind) => self.group_index(ctx, *kind),
+            Page::Day(d) => self.day(ctx, *d),
             Page::Archive => {
                 ctx.insert("months", &self.archive());
                 ("archive.html", "Archive".into(), format!("Every edition of {}", config.title), "archive")
@@ -354,8 +381,87 @@ impl<'a> Renderer<'a> {
             feed,
         };
         ctx.insert("page", &meta);
-        (template, ctx)
+        template
     }
+}
+
+/// Where a page's template values go: a Tera context, a fingerprint, or both.
+pub(super) trait ContextSink {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T);
+}
+
+impl ContextSink for Context {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        Context::insert(self, key, value);
+    }
+}
+
+impl<A: ContextSink, B: ContextSink> ContextSink for (A, B) {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.0.insert(key, value);
+        self.1.insert(key, value);
+    }
+}
+
+/// Collects a page's template values as JSON (the data Tera would see) to hash them with
+/// the theme and template: pages with equal fingerprints render to equal bytes.
+#[derive(Default)]
+struct Fingerprinter {
+    json: Vec<u8>,
+}
+
+impl ContextSink for Fingerprinter {
+    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        self.json.extend_from_slice(key.as_bytes());
+        self.json.push(0);
+        // Writing into a Vec cannot fail, and a value that cannot be serialised fails the
+        // same way in `Context::insert`.
+        let _ = serde_json::to_writer(&mut self.json, value);
+        self.json.push(0);
+    }
+}
+
+impl Fingerprinter {
+    fn finish(&self, theme: &ContentHash, template: &str) -> ContentHash {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(theme);
+        hasher.update(template.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(&self.json);
+        *hasher.finalize().as_bytes()
+    }
+}
+
+/// What the output folder already holds, as far as rendering needs to know.
+pub trait CurrentOutput: Sync {
+    /// Whether `file` may hold a page rendered by an earlier build (worth fingerprinting
+    /// before rendering).
+    fn may_hold(&self, file: &str) -> bool;
+    /// Whether `file` holds the page rendered from inputs with `fingerprint`.
+    fn holds(&self, file: &str, fingerprint: &ContentHash) -> bool;
+}
+
+/// An output that holds nothing yet.
+pub struct Nothing;
+
+impl CurrentOutput for Nothing {
+    fn may_hold(&self, _: &str) -> bool {
+        false
+    }
+
+    fn holds(&self, _: &str, _: &ContentHash) -> bool {
+        false
+    }
+}
+
+/// One page's output.
+pub struct Rendered {
+    /// Path relative to the output folder.
+    pub path: String,
+    /// The file's bytes; `None` when the output already holds it (see `render_unless`).
+    pub bytes: Option<Vec<u8>>,
+    /// Fingerprint of the inputs of a template page (theme and context).
+    pub fingerprint: Option<ContentHash>,
 }
 
 /// Whether a page is listed in the sitemap: HTML pages, not aliases, 404 or files.

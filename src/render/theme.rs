@@ -6,6 +6,7 @@ use std::path::Path;
 use tera::Tera;
 use walkdir::WalkDir;
 
+use crate::cache::ContentHash;
 use crate::error::{Diagnostic, Error};
 
 /// The default theme's templates, embedded at compile time.
@@ -37,6 +38,9 @@ pub struct Theme {
     /// The compiled templates.
     pub tera: Tera,
     sources: Vec<(String, String, String)>,
+    /// Hash of every template's name and source and of the Broadsheet version: a page
+    /// rendered with the same fingerprint and context has the same bytes.
+    pub fingerprint: ContentHash,
 }
 
 impl Theme {
@@ -72,7 +76,14 @@ impl Theme {
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
             .map_err(|e| Error::Template(parse_error(&sources, &e)))?;
-        Ok(Theme { tera, sources })
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for (name, source, _) in &sources {
+            for part in [name.as_bytes(), b"\0", source.as_bytes(), b"\0"] {
+                hasher.update(part);
+            }
+        }
+        Ok(Theme { tera, sources, fingerprint: *hasher.finalize().as_bytes() })
     }
 
     /// Names of templates the site overrides or adds.
