@@ -143,7 +143,12 @@ pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// True when pages between the previous link and this one are not linked (show "…").
+    pub gap_before: bool,
 }
+
+/// Pages linked around the current one in a paginator, on each side.
+pub const PAGINATOR_WINDOW: usize = 2;
 
 /// Builds views from the library; one per render run.
 pub struct Views<'a> {
@@ -339,8 +344,12 @@ impl<'a> Views<'a> {
             total,
             previous: (current > 1).then(|| page_url(current - 1)),
             next: (current < total).then(|| page_url(current + 1)),
-            pages: (1..=total)
-                .map(|n| PageLink { number: n, url: page_url(n), current: n == current })
+            pages: paginator_numbers(current, total)
+                .scan(0, |last, n| {
+                    let gap_before = n > *last + 1;
+                    *last = n;
+                    Some(PageLink { number: n, url: page_url(n), current: n == current, gap_before })
+                })
                 .collect(),
         }
     }
@@ -374,6 +383,16 @@ pub fn script_safe_json(json: &str) -> String {
     out
 }
 
+/// The page numbers a paginator links, in order: the first and last pages and those within
+/// `PAGINATOR_WINDOW` of the current one, so that a list of a thousand pages does not put a
+/// thousand links on each of them.
+fn paginator_numbers(current: usize, total: usize) -> impl Iterator<Item = usize> {
+    let near = current.saturating_sub(PAGINATOR_WINDOW).max(1)..=(current + PAGINATOR_WINDOW).min(total);
+    let first = (*near.start() > 1).then_some(1);
+    let last = (*near.end() < total).then_some(total);
+    first.into_iter().chain(near).chain(last)
+}
+
 /// Site-relative path of page `n` of a list whose first page is `path`.
 pub fn page_path(path: &str, n: usize) -> String {
     if n == 1 {
@@ -399,6 +418,17 @@ mod tests {
         assert_eq!(page_count(21, 20), 2);
         assert_eq!(page_path("technology/", 1), "technology/");
         assert_eq!(page_path("technology/", 3), "technology/page/3/");
+    }
+
+    #[test]
+    fn paginators_link_the_ends_and_a_window_around_the_current_page() {
+        let numbers = |current, total| paginator_numbers(current, total).collect::<Vec<_>>();
+        assert_eq!(numbers(1, 1), [1]);
+        assert_eq!(numbers(1, 4), [1, 2, 3, 4]);
+        assert_eq!(numbers(1, 354), [1, 2, 3, 354]);
+        assert_eq!(numbers(4, 354), [1, 2, 3, 4, 5, 6, 354]);
+        assert_eq!(numbers(100, 354), [1, 98, 99, 100, 101, 102, 354]);
+        assert_eq!(numbers(354, 354), [1, 352, 353, 354]);
     }
 
     #[test]
