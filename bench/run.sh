@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build benchmark: generates corpora with ../shared/bench/gen_corpus.py (cached under
 # $BENCH_DIR, default /tmp/broadsheet-bench) and reports, per size: clean-build wall time and
-# peak memory, the per-stage breakdown (build --timings), a rebuild with nothing changed, and
-# a rebuild after a one-file edit (both with the build cache the first build saved).
+# peak memory, the per-stage breakdown (build --timings), the same clean build with its output
+# in /dev/shm (tmpfs: what the build costs without this disk's file creation), a rebuild with
+# nothing changed, and a rebuild after a one-file edit (both with the build cache the first
+# build saved).
 #
 # usage: bench/run.sh [SIZES...]            (default: 1000 10000 100000)
 # needs: python3, /usr/bin/time, a release build (cargo build --release)
@@ -31,6 +33,12 @@ for n in "${sizes[@]}"; do
   echo "$n articles:"
   timed "clean build" "$bin" build -s "$site" --timings
   grep -E '^ +[a-z ]+: ' "$dir/out" | sed 's/^/    /'
+  if [ -d /dev/shm ]; then # the same work with the output in memory: no disk in the way
+    mem=/dev/shm/broadsheet-bench-out
+    rm -rf "$mem"
+    timed "clean, output in RAM" "$bin" build -s "$site" --no-cache -o "$mem"
+    rm -rf "$mem"
+  fi
   timed "rebuild, no change" "$bin" build -s "$site" --timings
   grep -E '^ +[a-z ]+: ' "$dir/out" | sed 's/^/    /'
   article=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
