@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::pages::{day_path, ContextSink, GroupKind, Renderer};
+use super::fingerprint::ContextSink;
+use super::pages::{GroupKind, Renderer};
+use super::paths::day_path;
 use super::views::{page_count, CardView, LinkView};
 use crate::library::{ArticleId, Group};
 

@@ -1,15 +1,16 @@
 //! Stage 5 (render): every page of the site as `OutputFile`s, in memory; no disk access.
 
 mod feeds;
+mod fingerprint;
 mod lists;
 mod pages;
+mod paths;
 mod theme;
 mod views;
 
 pub use feeds::absolute_links;
-pub use pages::{
-    CurrentOutput, Generated, GroupKind, Nothing, Page, RelatedLists, RenderInput, Rendered, Renderer,
-};
+pub use fingerprint::{CurrentOutput, Nothing, Rendered};
+pub use pages::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer};
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
 pub use views::{page_count, page_path, script_safe_json};
 

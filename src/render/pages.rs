@@ -1,15 +1,14 @@
 //! Stage 5 (render): the list of pages a site has, and rendering one page to an `OutputFile`.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tera::Context;
 
-use super::feeds::{Feeds, SitemapUrl, SITEMAP_LIMIT};
+use super::fingerprint::{ContextSink, CurrentOutput, Fingerprinter, Nothing, Rendered};
 use super::lists::PageText;
 use super::theme::{Theme, BUILTIN_ASSETS};
-use super::views::{page_count, page_path, Views};
+use super::views::Views;
 use super::OutputFile;
-use crate::cache::ContentHash;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::library::{ArticleId, Library};
@@ -119,7 +118,7 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     related: RelatedLists<'a>,
     site: tera::Value,
-    now: DateTime<Utc>,
+    pub(super) now: DateTime<Utc>,
 }
 
 /// Values shared by every page template: `page`.
@@ -148,142 +147,6 @@ impl<'a> Renderer<'a> {
         let views = Views { library, config, tz, base_path: config.base_path() };
         let site = tera::to_value(views.site()).unwrap_or_default();
         Renderer { views, theme, related, site, now }
-    }
-
-    /// Every page of the site, in a stable order.
-    pub fn pages(&self) -> Vec<Page> {
-        let lib = self.views.library;
-        let per_page = self.views.config.articles_per_page;
-        let mut pages = vec![Page::Front, Page::Archive, Page::NotFound];
-        pages.extend((0..BUILTIN_ASSETS.len()).map(Page::ThemeAsset));
-        pages.extend((0..lib.entries.len()).map(|i| Page::Article(ArticleId(i as u32))));
-        for (kind, groups) in [
-            (GroupKind::Category, &lib.categories),
-            (GroupKind::Tag, &lib.tags),
-            (GroupKind::Author, &lib.authors),
-        ] {
-            pages.push(Page::GroupIndex(kind));
-            for (g, group) in groups.iter().enumerate() {
-                pages.extend(
-                    (1..=page_count(group.articles.len(), per_page)).map(|p| Page::Group(kind, g, p)),
-                );
-            }
-        }
-        pages.extend((0..lib.days.len()).map(Page::Day));
-        pages.push(Page::Search);
-        let sitemap_pages = pages.iter().filter(|p| in_sitemap(p)).count();
-        for (i, e) in lib.entries.iter().enumerate() {
-            pages.extend(e.article.aliases.iter().map(|a| Page::Alias(ArticleId(i as u32), a.clone())));
-        }
-        let mut generated = vec![Generated::Atom(None), Generated::Rss];
-        if self.views.config.feeds.json_feed {
-            generated.push(Generated::JsonFeed);
-        }
-        generated.extend((0..lib.categories.len()).map(|c| Generated::Atom(Some(c))));
-        if sitemap_pages <= SITEMAP_LIMIT {
-            generated.push(Generated::Sitemap(0));
-        } else {
-            generated.push(Generated::SitemapIndex);
-            generated.extend((1..=sitemap_pages.div_ceil(SITEMAP_LIMIT)).map(Generated::Sitemap));
-        }
-        generated.extend([Generated::NewsSitemap, Generated::Robots, Generated::SearchIndex]);
-        pages.extend(generated.into_iter().map(Page::Generated));
-        pages
-    }
-
-    /// The sitemap entry of an HTML page that belongs in the sitemap (see `in_sitemap`).
-    fn sitemap_url(&self, page: &Page) -> Option<SitemapUrl> {
-        if !in_sitemap(page) {
-            return None;
-        }
-        let lib = self.views.library;
-        let newest = |ids: &[ArticleId]| ids.iter().map(|&id| lib.get(id).article.updated_or_date()).max();
-        let lastmod = match page {
-            Page::Front | Page::Archive | Page::GroupIndex(_) | Page::Search => {
-                newest(&[ArticleId(0)][..lib.entries.len().min(1)])
-            }
-            Page::Article(id) => Some(lib.get(*id).article.updated_or_date()),
-            Page::Group(kind, g, n) => {
-                let per_page = self.views.config.articles_per_page;
-                let slice = self.groups(*kind)[*g].articles.chunks(per_page).nth(n - 1).unwrap_or_default();
-                newest(slice)
-            }
-            Page::Day(d) => newest(&lib.days[*d].articles),
-            _ => return None,
-        };
-        Some(SitemapUrl {
-            loc: self.views.permalink(&self.link_path(page)),
-            lastmod: lastmod.unwrap_or(self.now),
-        })
-    }
-
-    /// The page's path relative to the site root as links write it: `world/a/` for pages,
-    /// `404.html` or `atom.xml` for files.
-    pub fn link_path(&self, page: &Page) -> String {
-        let lib = self.views.library;
-        match page {
-            Page::Front => String::new(),
-            Page::Archive => "archive/".into(),
-            Page::Search => "search/".into(),
-            Page::NotFound => "404.html".into(),
-            Page::GroupIndex(GroupKind::Category) => "categories/".into(),
-            Page::GroupIndex(GroupKind::Tag) => "tags/".into(),
-            Page::GroupIndex(GroupKind::Author) => "authors/".into(),
-            Page::Article(id) => lib.get(*id).path.clone(),
-            Page::Group(kind, g, n) => {
-                page_path(&format!("{}{}/", kind.prefix(), self.groups(*kind)[*g].slug), *n)
-            }
-            Page::Day(d) => day_path(lib.days[*d].date),
-            Page::Alias(_, alias) => alias.clone(),
-            Page::ThemeAsset(i) => BUILTIN_ASSETS[*i].0.to_string(),
-            Page::Generated(which) => generated_path(which, lib),
-        }
-    }
-
-    /// The file a page is written to (`world/a/index.html`).
-    pub fn output_path(&self, page: &Page) -> String {
-        html_file(&self.link_path(page))
-    }
-
-    /// The text of a generated file.
-    fn generated(&self, which: &Generated) -> String {
-        let feeds = Feeds { views: &self.views, now: self.now };
-        let lib = self.views.library;
-        let all: Vec<ArticleId> = (0..lib.entries.len()).map(|i| ArticleId(i as u32)).collect();
-        match which {
-            Generated::Atom(None) => feeds.atom(&all, &self.views.config.title, "atom.xml", ""),
-            Generated::Atom(Some(c)) => {
-                let cat = &lib.categories[*c];
-                let title = format!("{}: {}", self.views.config.title, cat.name);
-                feeds.atom(
-                    &cat.articles,
-                    &title,
-                    &format!("{}/atom.xml", cat.slug),
-                    &format!("{}/", cat.slug),
-                )
-            }
-            Generated::Rss => feeds.rss(),
-            Generated::JsonFeed => feeds.json_feed(),
-            Generated::Sitemap(part) => {
-                let urls: Vec<SitemapUrl> = self.pages().iter().filter_map(|p| self.sitemap_url(p)).collect();
-                if *part == 0 {
-                    feeds.sitemap(&urls)
-                } else {
-                    feeds.sitemap(urls.chunks(SITEMAP_LIMIT).nth(part - 1).unwrap_or_default())
-                }
-            }
-            Generated::SitemapIndex => {
-                let urls: Vec<SitemapUrl> = self.pages().iter().filter_map(|p| self.sitemap_url(p)).collect();
-                let parts: Vec<DateTime<Utc>> = urls
-                    .chunks(SITEMAP_LIMIT)
-                    .map(|c| c.iter().map(|u| u.lastmod).max().unwrap_or(self.now))
-                    .collect();
-                feeds.sitemap_index(&parts)
-            }
-            Generated::NewsSitemap => feeds.news_sitemap(),
-            Generated::Robots => feeds.robots(),
-            Generated::SearchIndex => feeds.search_index(),
-        }
     }
 
     /// Renders one page.
@@ -385,135 +248,11 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Where a page's template values go: a Tera context, a fingerprint, or both.
-pub(super) trait ContextSink {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T);
-}
-
-impl ContextSink for Context {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        Context::insert(self, key, value);
-    }
-}
-
-impl<A: ContextSink, B: ContextSink> ContextSink for (A, B) {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        self.0.insert(key, value);
-        self.1.insert(key, value);
-    }
-}
-
-/// Collects a page's template values as JSON (the data Tera would see) to hash them with
-/// the theme and template: pages with equal fingerprints render to equal bytes.
-#[derive(Default)]
-struct Fingerprinter {
-    json: Vec<u8>,
-}
-
-impl ContextSink for Fingerprinter {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        self.json.extend_from_slice(key.as_bytes());
-        self.json.push(0);
-        // Writing into a Vec cannot fail, and a value that cannot be serialised fails the
-        // same way in `Context::insert`.
-        let _ = serde_json::to_writer(&mut self.json, value);
-        self.json.push(0);
-    }
-}
-
-impl Fingerprinter {
-    fn finish(&self, theme: &ContentHash, template: &str) -> ContentHash {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(theme);
-        hasher.update(template.as_bytes());
-        hasher.update(b"\0");
-        hasher.update(&self.json);
-        *hasher.finalize().as_bytes()
-    }
-}
-
-/// What the output folder already holds, as far as rendering needs to know.
-pub trait CurrentOutput: Sync {
-    /// Whether `file` may hold a page rendered by an earlier build (worth fingerprinting
-    /// before rendering).
-    fn may_hold(&self, file: &str) -> bool;
-    /// Whether `file` holds the page rendered from inputs with `fingerprint`.
-    fn holds(&self, file: &str, fingerprint: &ContentHash) -> bool;
-}
-
-/// An output that holds nothing yet.
-pub struct Nothing;
-
-impl CurrentOutput for Nothing {
-    fn may_hold(&self, _: &str) -> bool {
-        false
-    }
-
-    fn holds(&self, _: &str, _: &ContentHash) -> bool {
-        false
-    }
-}
-
-/// One page's output.
-pub struct Rendered {
-    /// Path relative to the output folder.
-    pub path: String,
-    /// The file's bytes; `None` when the output already holds it (see `render_unless`).
-    pub bytes: Option<Vec<u8>>,
-    /// Fingerprint of the inputs of a template page (theme and context).
-    pub fingerprint: Option<ContentHash>,
-}
-
-/// Whether a page is listed in the sitemap: HTML pages, not aliases, 404 or files.
-fn in_sitemap(page: &Page) -> bool {
-    matches!(
-        page,
-        Page::Front
-            | Page::Archive
-            | Page::GroupIndex(_)
-            | Page::Search
-            | Page::Article(_)
-            | Page::Group(..)
-            | Page::Day(_)
-    )
-}
-
-/// `2026/11/24/` for a day.
-pub fn day_path(date: chrono::NaiveDate) -> String {
-    format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
-}
-
-/// Output path of a generated file.
-fn generated_path(which: &Generated, lib: &Library) -> String {
-    match which {
-        Generated::Atom(None) => "atom.xml".into(),
-        Generated::Atom(Some(c)) => format!("{}/atom.xml", lib.categories[*c].slug),
-        Generated::Rss => "rss.xml".into(),
-        Generated::JsonFeed => "feed.json".into(),
-        Generated::Sitemap(0) | Generated::SitemapIndex => "sitemap.xml".into(),
-        Generated::Sitemap(part) => format!("sitemap-{part}.xml"),
-        Generated::NewsSitemap => "news-sitemap.xml".into(),
-        Generated::Robots => "robots.txt".into(),
-        Generated::SearchIndex => "search-index.json".into(),
-    }
-}
-
 /// A link path (`/news/a.svg`) or URL -> an absolute URL on the site's host.
 fn absolute(url: &str, base_url: &str) -> String {
     if url.contains("://") {
         url.to_string()
     } else {
         format!("{}{url}", super::feeds::origin(base_url))
-    }
-}
-
-/// A page path -> its file: folders get `index.html`.
-fn html_file(path: &str) -> String {
-    if path.is_empty() {
-        "index.html".into()
-    } else if path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
     }
 }
