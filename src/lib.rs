@@ -245,23 +245,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let cancelled = || options.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
     let records = if options.use_cache { PageRecords::open(site, &output) } else { PageRecords::default() };
     let current = Output { records: &records, staging: &staging };
-    let fingerprints = pages
-        .par_iter()
-        .map(|page| {
-            if cancelled() {
-                return Err(Error::Interrupted);
-            }
-            let rendered = renderer.render_unless(page, &current).map_err(Error::Template)?;
-            let skipped = rendered.bytes.is_none();
-            let claimed = match rendered.bytes {
-                Some(bytes) => staging.write(&OutputFile { path: rendered.path.clone(), bytes })?,
-                None => staging.keep(&rendered.path)?,
-            };
-            progress.file_written();
-            Ok((rendered.fingerprint.filter(|_| claimed).map(|f| (rendered.path, f)), skipped))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    cache.stats.pages_kept = fingerprints.iter().filter(|(_, skipped)| *skipped).count();
+    let (fingerprints, kept) = current.render_all(&renderer, &pages, progress, &cancelled)?;
+    cache.stats.pages_kept = kept;
     clock.lap("render and write");
     if cancelled() {
         return Err(Error::Interrupted);
@@ -269,13 +254,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let changes = staging.commit()?;
     clock.lap("move into place");
     if options.use_cache {
-        let records = PageRecords::of(&output, fingerprints.into_iter().filter_map(|(f, _)| f).collect());
-        let saved = if cache.dirty() { cache.save(site) } else { Ok(()) }.and_then(|()| records.save(site));
-        if let Err(e) = saved {
-            warnings.push(Diagnostic::new(cache::CACHE_DIR, format!("the build cache was not saved: {e}")).hint(
-                "the site was built; only the next build will be slower. Check that the site folder is writable",
-            ));
-        }
+        warnings.extend(save_cache(site, &cache, PageRecords::of(&output, fingerprints)));
     }
     Ok(Report {
         articles: library.entries.len(),
@@ -291,10 +270,51 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     })
 }
 
+/// Saves the build cache and page records; a failure is a warning, not a failed build.
+fn save_cache(site: &std::path::Path, cache: &Cache, records: PageRecords) -> Option<Diagnostic> {
+    let saved = if cache.dirty() { cache.save(site) } else { Ok(()) }.and_then(|()| records.save(site));
+    saved.err().map(|e| {
+        Diagnostic::new(cache::CACHE_DIR, format!("the build cache was not saved: {e}")).hint(
+            "the site was built; only the next build will be slower. Check that the site folder is writable",
+        )
+    })
+}
+
 /// The output folder as the last build left it: what rendering may skip.
 struct Output<'a> {
     records: &'a PageRecords,
     staging: &'a Staging,
+}
+
+impl Output<'_> {
+    /// Renders (or keeps, when unchanged) and stages every page in parallel. Returns the
+    /// fingerprint of each template page staged, and how many pages were kept unrendered.
+    fn render_all(
+        &self,
+        renderer: &Renderer,
+        pages: &[Page],
+        progress: &dyn Progress,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<(Vec<(String, cache::ContentHash)>, usize), Error> {
+        let staged = pages
+            .par_iter()
+            .map(|page| {
+                if cancelled() {
+                    return Err(Error::Interrupted);
+                }
+                let rendered = renderer.render_unless(page, self).map_err(Error::Template)?;
+                let kept = rendered.bytes.is_none();
+                let claimed = match rendered.bytes {
+                    Some(bytes) => self.staging.write(&OutputFile { path: rendered.path.clone(), bytes })?,
+                    None => self.staging.keep(&rendered.path)?,
+                };
+                progress.file_written();
+                Ok((rendered.fingerprint.filter(|_| claimed).map(|f| (rendered.path, f)), kept))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let kept = staged.iter().filter(|(_, kept)| *kept).count();
+        Ok((staged.into_iter().filter_map(|(f, _)| f).collect(), kept))
+    }
 }
 
 impl render::CurrentOutput for Output<'_> {

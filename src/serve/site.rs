@@ -112,27 +112,7 @@ impl Preview {
         if site.next_scheduled.is_some_and(|due| due <= options.now) {
             return None;
         }
-        let mut edits: Vec<(ArticleId, &PathBuf)> = Vec::new();
-        for path in changed {
-            if !path.starts_with("content") {
-                return None;
-            }
-            if path.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
-                continue; // content::load skips hidden files
-            }
-            let full = options.source.join(path);
-            let is_file = std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
-            let known = site.library.entries.iter().position(|e| &e.article.path == path);
-            match known {
-                Some(i) if is_file => edits.push((ArticleId(i as u32), path)),
-                None if !full.exists()
-                    && !site.assets.contains(path)
-                    && path.extension().is_none_or(|e| e != "md") => {}
-                _ => return None,
-            }
-        }
-        edits.sort();
-        edits.dedup();
+        let edits = self.edited_articles(changed, &options.source)?;
         let ctx = ParseContext { tz: site.tz, default_author: &site.config.default_author };
         cache.begin(crate::cache_settings(&site.config, site.tz));
         let mut library = site.library.clone();
@@ -171,6 +151,38 @@ impl Preview {
         drop(renderer);
         check.extend(preview.samples.iter().cloned());
         Some(check.par_iter().try_for_each(|file| preview.load(file).map(drop)).map(|()| preview))
+    }
+
+    /// The published articles whose files `changed` names (paths relative to the site
+    /// folder `source`), once each; `None` if any other change could matter to the site.
+    fn edited_articles<'p>(
+        &self,
+        changed: &'p [PathBuf],
+        source: &Path,
+    ) -> Option<Vec<(ArticleId, &'p PathBuf)>> {
+        let site = &self.site;
+        let mut edits = Vec::new();
+        for path in changed {
+            if !path.starts_with("content") {
+                return None;
+            }
+            if path.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+                continue; // content::load skips hidden files
+            }
+            let full = source.join(path);
+            let is_file = std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
+            let known = site.library.entries.iter().position(|e| &e.article.path == path);
+            match known {
+                Some(i) if is_file => edits.push((ArticleId(i as u32), path)),
+                None if !full.exists()
+                    && !site.assets.contains(path)
+                    && path.extension().is_none_or(|e| e != "md") => {}
+                _ => return None,
+            }
+        }
+        edits.sort();
+        edits.dedup();
+        Some(edits)
     }
 
     fn renderer(&self) -> Renderer<'_> {
