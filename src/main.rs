@@ -208,13 +208,13 @@ impl BuildArgs {
             }
             let c = report.cache;
             println!(
-                "{:>18}: {} of {} articles parsed, {} of {} bodies rendered (the rest from the cache), {} of {} pages rendered (the rest unchanged since the last build)",
+                "{:>18}: {} of {} articles parsed, {} of {} bodies rendered (the rest from the cache); {} of {} files kept as they were without rendering (inputs unchanged)",
                 "cache",
                 c.parsed,
                 c.parsed + c.parse_hits,
                 c.rendered,
                 c.rendered + c.render_hits,
-                report.files - c.pages_kept,
+                c.pages_kept,
                 report.files
             );
         }

@@ -141,12 +141,14 @@ fn no_cache_neither_reads_nor_writes_the_cache() {
     assert!(cache_line(&out).contains("6 of 6 articles parsed"), "{}", cache_line(&out));
 }
 
-/// (pages rendered, files in all) from the `cache:` line of `build --timings`.
+/// (files rendered or copied, files in all) from the `cache:` line of `build --timings`,
+/// which says how many files were kept without rendering.
 fn pages_rendered(out: &std::process::Output) -> (usize, usize) {
     let line = cache_line(out);
     let words: Vec<&str> = line.split_whitespace().collect();
-    let at = words.iter().position(|w| *w == "pages").unwrap_or_else(|| panic!("no page count in {line}"));
-    (words[at - 3].parse().unwrap(), words[at - 1].parse().unwrap())
+    let at = words.iter().position(|w| *w == "kept").unwrap_or_else(|| panic!("no file count in {line}"));
+    let (kept, files): (usize, usize) = (words[at - 4].parse().unwrap(), words[at - 2].parse().unwrap());
+    (files - kept, files)
 }
 
 #[test]
