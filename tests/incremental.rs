@@ -211,3 +211,24 @@ fn pages_whose_inputs_and_files_are_unchanged_are_not_rendered_again() {
     let (rendered, files) = pages_rendered(&out);
     assert_eq!(rendered, files, "{}", cache_line(&out));
 }
+
+#[test]
+fn a_theme_that_reads_the_environment_is_rendered_again_when_it_changes() {
+    let (_dir, site) = common::site_copy("basic");
+    write(
+        &site.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>{{ get_env(name=\"EDITION\", default=\"none\") }} edition</p>{% endblock content %}",
+    );
+    let build_with = |edition: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+            .arg("build")
+            .env("EDITION", edition)
+            .current_dir(&site)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        std::fs::read_to_string(site.join("public/404.html")).unwrap()
+    };
+    assert!(build_with("morning").contains("<p>morning edition</p>"));
+    assert!(build_with("evening").contains("<p>evening edition</p>"), "the page is not left stale");
+}

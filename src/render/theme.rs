@@ -76,14 +76,8 @@ impl Theme {
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
             .map_err(|e| Error::Template(parse_error(&sources, &e)))?;
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        for (name, source, _) in &sources {
-            for part in [name.as_bytes(), b"\0", source.as_bytes(), b"\0"] {
-                hasher.update(part);
-            }
-        }
-        Ok(Theme { tera, sources, fingerprint: *hasher.finalize().as_bytes() })
+        let fingerprint = fingerprint(&sources);
+        Ok(Theme { tera, sources, fingerprint })
     }
 
     /// Names of templates the site overrides or adds.
@@ -118,6 +112,29 @@ impl Theme {
         d.line = line;
         d
     }
+}
+
+/// The theme's part of every page fingerprint: the Broadsheet version and every template's
+/// name and source. Pages see nothing else from outside their context, except through
+/// Tera's `get_env`; a theme that calls it also fingerprints the whole environment.
+fn fingerprint(sources: &[(String, String, String)]) -> ContentHash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for (name, source, _) in sources {
+        for part in [name.as_bytes(), b"\0", source.as_bytes(), b"\0"] {
+            hasher.update(part);
+        }
+    }
+    if sources.iter().any(|(_, source, _)| source.contains("get_env")) {
+        let mut vars: Vec<(std::ffi::OsString, std::ffi::OsString)> = std::env::vars_os().collect();
+        vars.sort();
+        for (key, value) in vars {
+            for part in [key.as_encoded_bytes(), b"=", value.as_encoded_bytes(), b"\0"] {
+                hasher.update(part);
+            }
+        }
+    }
+    *hasher.finalize().as_bytes()
 }
 
 /// Escapes text for HTML text and quoted attributes. Unlike Tera's default it leaves `/`
