@@ -103,9 +103,7 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
         cancel: None,
         use_cache: false,
     };
-    let mut cache = Cache::in_memory();
-    let first_ok = watch::rebuild(&shared, &build_options, &mut cache, watch::Changes::Unknown);
-    let _watcher = watch::start(shared.clone(), build_options, cache, first_ok)?;
+    let _watcher = watch::start(shared.clone(), build_options, Cache::in_memory())?;
     println!("Serving {} at {url} (Ctrl-C to stop)", options.source.display());
     if options.open {
         open_browser(&url);

@@ -75,12 +75,11 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, chang
     }
 }
 
-/// Starts watching the site; the returned watcher must be kept alive.
+/// Starts watching the site, then builds it; the returned watcher must be kept alive.
 pub fn start(
     shared: Arc<Shared>,
     options: BuildOptions,
     mut cache: Cache,
-    first_ok: bool,
 ) -> Result<RecommendedWatcher, Error> {
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher = notify::recommended_watcher(move |result| {
@@ -101,6 +100,8 @@ pub fn start(
     watcher
         .watch(&site, RecursiveMode::NonRecursive)
         .map_err(|e| Error::Output(format!("cannot watch {}: {e}", site.display())))?;
+    // The first build starts once everything is watched, so no edit falls between the two.
+    let first_ok = rebuild(&shared, &options, &mut cache, Changes::Unknown);
     std::thread::spawn(move || {
         // A patch needs every change since the served site was built: after a failed build
         // (or a missed event) only a full build is sure to be right.
