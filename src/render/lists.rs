@@ -5,15 +5,17 @@ use serde::Serialize;
 
 use super::fingerprint::ContextSink;
 use super::pages::{GroupKind, Renderer};
+use super::pagination::page_count;
 use super::paths::day_path;
-use super::views::{page_count, CardView, LinkView};
+use super::shared::Shared;
+use super::views::{CardView, LinkView};
 use crate::library::{ArticleId, Group};
 
 /// A template page's template, title, description and kind (see `PageMeta`).
 pub(super) type PageText = (&'static str, String, String, &'static str);
 
 impl<'a> Renderer<'a> {
-    pub(super) fn cards(&self, ids: &[ArticleId]) -> Vec<CardView<'a>> {
+    pub(super) fn cards(&self, ids: &[ArticleId]) -> Vec<Shared<'_, CardView<'a>>> {
         ids.iter().map(|&id| self.views.card(id)).collect()
     }
 
@@ -22,7 +24,7 @@ impl<'a> Renderer<'a> {
         struct Section<'b> {
             category: LinkView<'b>,
             description: &'b str,
-            articles: Vec<CardView<'b>>,
+            articles: Vec<Shared<'b, CardView<'b>>>,
         }
         let lib = self.views.library;
         let top = lib.entries.first().map(|_| ArticleId(0));
@@ -120,7 +122,7 @@ impl<'a> Renderer<'a> {
         #[derive(Serialize)]
         struct Section<'b> {
             category: LinkView<'b>,
-            articles: Vec<CardView<'b>>,
+            articles: Vec<Shared<'b, CardView<'b>>>,
         }
         let v = &self.views;
         let lib = v.library;

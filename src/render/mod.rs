@@ -4,15 +4,18 @@ mod feeds;
 mod fingerprint;
 mod lists;
 mod pages;
+mod pagination;
 mod paths;
+mod shared;
 mod theme;
 mod views;
 
 pub use feeds::absolute_links;
 pub use fingerprint::{CurrentOutput, Nothing, Rendered};
 pub use pages::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer};
+pub use pagination::{page_count, page_path};
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
-pub use views::{page_count, page_path, script_safe_json};
+pub use views::script_safe_json;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -144,7 +144,9 @@ impl<'a> Renderer<'a> {
     /// Prepares rendering.
     pub fn new(input: RenderInput<'a>) -> Self {
         let RenderInput { library, related, config, theme, tz, now } = input;
-        let views = Views { library, config, tz, base_path: config.base_path() };
+        // A build renders every page; the preview renders one at a time.
+        let whole_site = matches!(related, RelatedLists::All(_));
+        let views = Views::new(library, config, tz, whole_site);
         let site = tera::to_value(views.site()).unwrap_or_default();
         Renderer { views, theme, related, site, now }
     }
@@ -225,7 +227,7 @@ impl<'a> Renderer<'a> {
         };
         let path = self.link_path(page);
         let image = match page {
-            Page::Article(id) => v.card(*id).image.map(|i| absolute(&i.url, &v.config.base_url)),
+            Page::Article(id) => v.card(*id).image.as_ref().map(|i| absolute(&i.url, &v.config.base_url)),
             _ => None,
         };
         let feed = match page {

@@ -6,8 +6,8 @@ use chrono::{DateTime, Datelike, Utc};
 
 use super::feeds::{Feeds, SitemapUrl, SITEMAP_LIMIT};
 use super::pages::{Generated, GroupKind, Page, Renderer};
+use super::pagination::{page_count, page_path};
 use super::theme::BUILTIN_ASSETS;
-use super::views::{page_count, page_path};
 use crate::library::{ArticleId, Library};
 
 impl Renderer<'_> {

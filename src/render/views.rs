@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
 
+use super::shared::{PerArticle, Shared};
 use crate::config::Config;
 use crate::library::{ArticleId, Entry, Group, Library};
 use crate::markdown::{excerpt, reading_minutes};
@@ -80,7 +81,7 @@ pub struct ImageView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ArticleView<'a> {
     #[serde(flatten)]
-    pub card: CardView<'a>,
+    pub card: Shared<'a, CardView<'a>>,
     /// Body HTML (insert with `| safe`).
     pub content: &'a str,
     pub tags: Vec<LinkView<'a>>,
@@ -116,6 +117,15 @@ pub struct ShareView {
 /// One related-news item.
 #[derive(Debug, Serialize)]
 pub struct RelatedView<'a> {
+    #[serde(flatten)]
+    pub article: Shared<'a, RelatedArticle<'a>>,
+    /// True when the item only fills the list ("More in Technology"), not a real match.
+    pub fallback: bool,
+}
+
+/// An article as a related-news item shows it, the same in every sidebar.
+#[derive(Debug, Serialize)]
+pub struct RelatedArticle<'a> {
     pub title: &'a str,
     pub url: String,
     pub category: &'a str,
@@ -123,32 +133,7 @@ pub struct RelatedView<'a> {
     pub excerpt: String,
     pub date: DateView,
     pub image: Option<ImageView<'a>>,
-    /// True when the item only fills the list ("More in Technology"), not a real match.
-    pub fallback: bool,
 }
-
-/// Page links of a paginated list: `paginator`.
-#[derive(Debug, Serialize)]
-pub struct PaginatorView {
-    pub current: usize,
-    pub total: usize,
-    pub previous: Option<String>,
-    pub next: Option<String>,
-    pub pages: Vec<PageLink>,
-}
-
-/// One numbered page link.
-#[derive(Debug, Serialize)]
-pub struct PageLink {
-    pub number: usize,
-    pub url: String,
-    pub current: bool,
-    /// True when pages between the previous link and this one are not linked (show "…").
-    pub gap_before: bool,
-}
-
-/// Pages linked around the current one in a paginator, on each side.
-pub const PAGINATOR_WINDOW: usize = 2;
 
 /// Builds views from the library; one per render run.
 pub struct Views<'a> {
@@ -156,9 +141,27 @@ pub struct Views<'a> {
     pub config: &'a Config,
     pub tz: Tz,
     pub base_path: String,
+    /// Each article's card.
+    cards: PerArticle<CardView<'a>>,
+    /// Each article as a related-news item.
+    related_items: PerArticle<RelatedArticle<'a>>,
 }
 
 impl<'a> Views<'a> {
+    /// Views of `library` with `config`'s settings; `whole_site` when most pages will be
+    /// rendered, so that each article's views are built once and shared.
+    pub fn new(library: &'a Library, config: &'a Config, tz: Tz, whole_site: bool) -> Views<'a> {
+        let n = library.entries.len();
+        Views {
+            library,
+            config,
+            tz,
+            base_path: config.base_path(),
+            cards: PerArticle::new(n, whole_site),
+            related_items: PerArticle::new(n, whole_site),
+        }
+    }
+
     /// Site-relative path -> link path with the base path (`/news/technology/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)
@@ -227,7 +230,12 @@ impl<'a> Views<'a> {
         LinkView { name: &group.name, url: self.url(&format!("{prefix}{}/", group.slug)) }
     }
 
-    pub fn card(&self, id: ArticleId) -> CardView<'a> {
+    /// An article's card (built once per render run).
+    pub fn card(&self, id: ArticleId) -> Shared<'_, CardView<'a>> {
+        self.cards.get(id, || self.new_card(id))
+    }
+
+    fn new_card(&self, id: ArticleId) -> CardView<'a> {
         let entry: &'a Entry = self.library.get(id);
         let a = &entry.article;
         CardView {
@@ -263,7 +271,10 @@ impl<'a> Views<'a> {
         Some(ImageView { url, alt: &image.alt })
     }
 
-    pub fn article(&self, id: ArticleId, related: &[Related]) -> ArticleView<'a> {
+    pub fn article<'v>(&'v self, id: ArticleId, related: &[Related]) -> ArticleView<'v>
+    where
+        'a: 'v,
+    {
         let entry = self.library.get(id);
         let a = &entry.article;
         let siblings = &self.library.categories[entry.category].articles;
@@ -317,41 +328,22 @@ impl<'a> Views<'a> {
         script_safe_json(&value.to_string())
     }
 
-    fn related(&self, item: &Related) -> RelatedView<'a> {
-        let entry = self.library.get(item.id);
-        RelatedView {
-            title: &entry.article.title,
-            url: self.url(&entry.path),
-            category: &self.library.categories[entry.category].name,
-            excerpt: excerpt(&entry.article.summary, 120),
-            date: self.date(entry.article.date),
-            image: self.image(entry),
-            fallback: item.fallback,
-        }
-    }
-
-    /// Page links for page `current` (1-based) of `total`, whose first page is at `path`.
-    pub fn paginator(&self, path: &str, current: usize, total: usize) -> PaginatorView {
-        let page_url = |n: usize| {
-            if n == 1 {
-                self.url(path)
-            } else {
-                self.url(&format!("{path}page/{n}/"))
+    fn related<'v>(&'v self, item: &Related) -> RelatedView<'v>
+    where
+        'a: 'v,
+    {
+        let article = self.related_items.get(item.id, || {
+            let entry = self.library.get(item.id);
+            RelatedArticle {
+                title: &entry.article.title,
+                url: self.url(&entry.path),
+                category: &self.library.categories[entry.category].name,
+                excerpt: excerpt(&entry.article.summary, 120),
+                date: self.date(entry.article.date),
+                image: self.image(entry),
             }
-        };
-        PaginatorView {
-            current,
-            total,
-            previous: (current > 1).then(|| page_url(current - 1)),
-            next: (current < total).then(|| page_url(current + 1)),
-            pages: paginator_numbers(current, total)
-                .scan(0, |last, n| {
-                    let gap_before = n > *last + 1;
-                    *last = n;
-                    Some(PageLink { number: n, url: page_url(n), current: n == current, gap_before })
-                })
-                .collect(),
-        }
+        });
+        RelatedView { article, fallback: item.fallback }
     }
 }
 
@@ -383,53 +375,9 @@ pub fn script_safe_json(json: &str) -> String {
     out
 }
 
-/// The page numbers a paginator links, in order: the first and last pages and those within
-/// `PAGINATOR_WINDOW` of the current one, so that a list of a thousand pages does not put a
-/// thousand links on each of them.
-fn paginator_numbers(current: usize, total: usize) -> impl Iterator<Item = usize> {
-    let near = current.saturating_sub(PAGINATOR_WINDOW).max(1)..=(current + PAGINATOR_WINDOW).min(total);
-    let first = (*near.start() > 1).then_some(1);
-    let last = (*near.end() < total).then_some(total);
-    first.into_iter().chain(near).chain(last)
-}
-
-/// Site-relative path of page `n` of a list whose first page is `path`.
-pub fn page_path(path: &str, n: usize) -> String {
-    if n == 1 {
-        path.to_string()
-    } else {
-        format!("{path}page/{n}/")
-    }
-}
-
-/// Number of pages for `items` items, `per_page` a page; an empty list still has one page.
-pub fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page.max(1)).max(1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pagination_boundaries() {
-        assert_eq!(page_count(0, 20), 1);
-        assert_eq!(page_count(20, 20), 1);
-        assert_eq!(page_count(21, 20), 2);
-        assert_eq!(page_path("technology/", 1), "technology/");
-        assert_eq!(page_path("technology/", 3), "technology/page/3/");
-    }
-
-    #[test]
-    fn paginators_link_the_ends_and_a_window_around_the_current_page() {
-        let numbers = |current, total| paginator_numbers(current, total).collect::<Vec<_>>();
-        assert_eq!(numbers(1, 1), [1]);
-        assert_eq!(numbers(1, 4), [1, 2, 3, 4]);
-        assert_eq!(numbers(1, 354), [1, 2, 3, 354]);
-        assert_eq!(numbers(4, 354), [1, 2, 3, 4, 5, 6, 354]);
-        assert_eq!(numbers(100, 354), [1, 98, 99, 100, 101, 102, 354]);
-        assert_eq!(numbers(354, 354), [1, 352, 353, 354]);
-    }
 
     #[test]
     fn json_in_scripts_cannot_close_the_element() {
