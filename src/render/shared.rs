@@ -48,3 +48,27 @@ impl<T: Serialize> Serialize for Shared<'_, T> {
         (**self).serialize(serializer)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_shared_view_is_built_once_and_an_unshared_one_on_each_use() {
+        let built = Cell::new(0);
+        let make = || {
+            built.set(built.get() + 1);
+            format!("card {}", built.get())
+        };
+        let shared = PerArticle::new(3, true);
+        let first = shared.get(ArticleId(1), make);
+        let again = shared.get(ArticleId(1), make);
+        assert_eq!((first.as_str(), again.as_str(), built.get()), ("card 1", "card 1", 1));
+        assert!(matches!(again, Shared::Borrowed(_)));
+
+        let unshared = PerArticle::new(3, false);
+        assert_eq!(*unshared.get(ArticleId(1), make), "card 2");
+        assert_eq!(*unshared.get(ArticleId(1), make), "card 3");
+    }
+}
