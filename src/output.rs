@@ -283,11 +283,15 @@ fn remove_stale(target: &Path, previous: &[String], produced: &HashSet<String>) 
     Ok(removed)
 }
 
+/// The path with symbolic links resolved, or (for a path that does not exist yet) made
+/// absolute, so that two spellings of one folder compare equal.
+pub fn absolute(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| std::path::absolute(path).unwrap_or(path.to_path_buf()))
+}
+
 /// Refuses output folders that are not ours or that would swallow the site.
 fn check_target(site: &Path, target: &Path) -> Result<(), Error> {
-    let abs =
-        |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| std::path::absolute(p).unwrap_or(p.to_path_buf()));
-    let (site_abs, target_abs) = (abs(site), abs(target));
+    let (site_abs, target_abs) = (absolute(site), absolute(target));
     if site_abs.starts_with(&target_abs) {
         return Err(Error::Output(format!(
             "refusing to use {} as output: it contains the site itself",

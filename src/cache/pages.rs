@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{write_in_cache, ContentHash, FileStamp, CACHE_DIR, FORMAT};
 use crate::error::Error;
+use crate::output::absolute;
 
 /// What the last build wrote into its output folder: per page file, the fingerprint of the
 /// page's inputs (theme and template context, see `Renderer::render_unless`) and the stamp
@@ -74,8 +75,4 @@ impl PageRecords {
             out.write_all(&bytes).map_err(|e| Error::io("write", Path::new(PAGES_FILE), e))
         })
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    fs::canonicalize(path).unwrap_or_else(|_| std::path::absolute(path).unwrap_or(path.to_path_buf()))
 }

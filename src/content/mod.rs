@@ -167,7 +167,7 @@ fn rel(site: &Path, path: &Path) -> PathBuf {
 }
 
 /// Dot-files and dot-folders (`.DS_Store`, `.git`) are not content.
-fn is_hidden(path: &Path, root: &Path) -> bool {
+pub(crate) fn is_hidden(path: &Path, root: &Path) -> bool {
     path.strip_prefix(root)
         .unwrap_or(path)
         .components()

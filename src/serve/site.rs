@@ -166,8 +166,8 @@ impl Preview {
             if !path.starts_with("content") {
                 return None;
             }
-            if path.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
-                continue; // content::load skips hidden files
+            if content::is_hidden(path, Path::new("content")) {
+                continue; // content::load skips them
             }
             let full = source.join(path);
             let is_file = std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
