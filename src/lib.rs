@@ -217,22 +217,64 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let config = &config;
     let related = Engine::cached(&library, &config.related, &config.language, &mut cache).all(&library);
     clock.lap("related");
-    let theme = Theme::load(site)?;
-    let renderer = Renderer::new(RenderInput {
-        library: &library,
-        related: RelatedLists::All(&related),
-        config,
-        theme: &theme,
-        tz,
-        now: options.now,
-    });
-    let output = options.output.clone().unwrap_or_else(|| site.join("public"));
-    let staging = Staging::create(site, &output)?;
-    let copies = assets::plan(site, &library, &assets);
-    for copy in &copies {
-        staging.copy(&copy.from, &copy.to)?;
-    }
-    let pages: Vec<Page> = renderer
+    let cache = &cache;
+    std::thread::scope(|scope| {
+        // The article cache is complete: it is saved while the pages render.
+        let saving = (options.use_cache && cache.dirty()).then(|| scope.spawn(move || cache.save(site)));
+        let theme = Theme::load(site)?;
+        let renderer = Renderer::new(RenderInput {
+            library: &library,
+            related: RelatedLists::All(&related),
+            config,
+            theme: &theme,
+            tz,
+            now: options.now,
+        });
+        let output = options.output.clone().unwrap_or_else(|| site.join("public"));
+        let staging = Staging::create(site, &output)?;
+        let copies = assets::plan(site, &library, &assets);
+        for copy in &copies {
+            staging.copy(&copy.from, &copy.to)?;
+        }
+        let pages = pages_to_render(&renderer, &staging);
+        progress.render_started(pages.len());
+        let cancelled =
+            || options.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
+        let records =
+            if options.use_cache { PageRecords::open(site, &output) } else { PageRecords::default() };
+        let current = Output { records: &records, staging: &staging };
+        let (fingerprints, kept) = current.render_all(&renderer, &pages, progress, &cancelled)?;
+        clock.lap("render and write");
+        if cancelled() {
+            return Err(Error::Interrupted);
+        }
+        let changes = staging.commit()?;
+        clock.lap("move into place");
+        if options.use_cache {
+            let articles_saved = saving.map_or(Ok(()), |saver| {
+                saver.join().unwrap_or_else(|_| Err(Error::Output("the cache writer panicked".into())))
+            });
+            warnings.extend(save_records(articles_saved, &output, fingerprints, site));
+        }
+        Ok(Report {
+            articles: library.entries.len(),
+            pages: pages.iter().filter(|p| !matches!(p, Page::ThemeAsset(_))).count(),
+            files: pages.len() + copies.len(),
+            changes,
+            elapsed: started.elapsed(),
+            config_found,
+            output,
+            warnings,
+            timings: std::mem::take(&mut clock.laps),
+            cache: cache::Stats { pages_kept: kept, ..cache.stats },
+        })
+    })
+}
+
+/// Every page to render: the site's pages, less the theme files and robots.txt that the
+/// site's `static/` already provided.
+fn pages_to_render(renderer: &Renderer, staging: &Staging) -> Vec<Page> {
+    renderer
         .pages()
         .into_iter()
         .filter(|p| match p {
@@ -240,39 +282,18 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             Page::Generated(Generated::Robots) => !staging.exists("robots.txt"),
             _ => true,
         })
-        .collect();
-    progress.render_started(pages.len());
-    let cancelled = || options.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
-    let records = if options.use_cache { PageRecords::open(site, &output) } else { PageRecords::default() };
-    let current = Output { records: &records, staging: &staging };
-    let (fingerprints, kept) = current.render_all(&renderer, &pages, progress, &cancelled)?;
-    cache.stats.pages_kept = kept;
-    clock.lap("render and write");
-    if cancelled() {
-        return Err(Error::Interrupted);
-    }
-    let changes = staging.commit()?;
-    clock.lap("move into place");
-    if options.use_cache {
-        warnings.extend(save_cache(site, &cache, PageRecords::of(&output, fingerprints)));
-    }
-    Ok(Report {
-        articles: library.entries.len(),
-        pages: pages.iter().filter(|p| !matches!(p, Page::ThemeAsset(_))).count(),
-        files: pages.len() + copies.len(),
-        changes,
-        elapsed: started.elapsed(),
-        config_found,
-        output,
-        warnings,
-        timings: clock.laps,
-        cache: cache.stats,
-    })
+        .collect()
 }
 
-/// Saves the build cache and page records; a failure is a warning, not a failed build.
-fn save_cache(site: &std::path::Path, cache: &Cache, records: PageRecords) -> Option<Diagnostic> {
-    let saved = if cache.dirty() { cache.save(site) } else { Ok(()) }.and_then(|()| records.save(site));
+/// Saves the page records once the article cache was saved (`articles_saved`); a failure
+/// of either is a warning, since the site itself was built.
+fn save_records(
+    articles_saved: Result<(), Error>,
+    output: &std::path::Path,
+    fingerprints: Vec<(String, cache::ContentHash)>,
+    site: &std::path::Path,
+) -> Option<Diagnostic> {
+    let saved = articles_saved.and_then(|()| PageRecords::of(output, fingerprints).save(site));
     saved.err().map(|e| {
         Diagnostic::new(cache::CACHE_DIR, format!("the build cache was not saved: {e}")).hint(
             "the site was built; only the next build will be slower. Check that the site folder is writable",
