@@ -323,7 +323,7 @@ impl Output<'_> {
                 if cancelled() {
                     return Err(Error::Interrupted);
                 }
-                let rendered = renderer.render_unless(page, self).map_err(Error::Template)?;
+                let rendered = renderer.render_unless(page, Some(self)).map_err(Error::Template)?;
                 let kept = rendered.bytes.is_none();
                 let claimed = match rendered.bytes {
                     Some(bytes) => self.staging.write(&OutputFile { path: rendered.path.clone(), bytes })?,
@@ -339,10 +339,6 @@ impl Output<'_> {
 }
 
 impl render::CurrentOutput for Output<'_> {
-    fn may_hold(&self, file: &str) -> bool {
-        self.records.knows(file)
-    }
-
     fn holds(&self, file: &str, fingerprint: &cache::ContentHash) -> bool {
         self.records.unchanged(file, fingerprint, || self.staging.current_stamp(file))
     }

@@ -1,79 +1,88 @@
-//! Stage 5 (render): what a page depends on. A page's template values are fingerprinted
-//! with the theme, so that a build can tell a page it rendered before from one whose inputs
-//! changed, and skip rendering the first kind.
+//! Stage 5 (render): a page's template values and what they depend on. The values are
+//! fingerprinted with the theme, so that a build can tell a page it rendered before from
+//! one whose inputs changed, and skip rendering the first kind.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 use tera::Context;
 
 use crate::cache::ContentHash;
 
-/// Where a page's template values go: a Tera context, a fingerprint, or both.
-pub(super) trait ContextSink {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T);
-}
-
-impl ContextSink for Context {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        Context::insert(self, key, value);
-    }
-}
-
-impl<A: ContextSink, B: ContextSink> ContextSink for (A, B) {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        self.0.insert(key, value);
-        self.1.insert(key, value);
-    }
-}
-
-/// Collects a page's template values as JSON (the data Tera would see) to hash them with
-/// the theme and template: pages with equal fingerprints render to equal bytes.
+/// A page's template values: the data Tera will see, built once per page and both
+/// fingerprinted and rendered.
 #[derive(Default)]
-pub(super) struct Fingerprinter {
-    json: Vec<u8>,
+pub(super) struct PageValues {
+    values: Map<String, Value>,
 }
 
-impl ContextSink for Fingerprinter {
-    fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        self.json.extend_from_slice(key.as_bytes());
-        self.json.push(0);
-        // Writing into a Vec cannot fail, and a value that cannot be serialised fails the
-        // same way in `Context::insert`.
-        let _ = serde_json::to_writer(&mut self.json, value);
-        self.json.push(0);
+impl PageValues {
+    pub(super) fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        // Views are plain structs of strings, numbers and lists, which always serialise;
+        // `Context::insert` would panic here instead.
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.values.insert(key.to_string(), value);
+    }
+
+    /// Hash of the theme, the template and every value: pages with equal fingerprints
+    /// render to equal bytes.
+    pub(super) fn fingerprint(&self, theme: &ContentHash, template: &str) -> ContentHash {
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        bytes.extend_from_slice(theme);
+        encode_str(&mut bytes, template);
+        for (key, value) in &self.values {
+            encode_str(&mut bytes, key);
+            encode_value(&mut bytes, value);
+        }
+        *blake3::hash(&bytes).as_bytes()
+    }
+
+    pub(super) fn into_context(self) -> Context {
+        // An object always makes a context.
+        Context::from_value(Value::Object(self.values)).unwrap_or_default()
     }
 }
 
-impl Fingerprinter {
-    pub(super) fn finish(&self, theme: &ContentHash, template: &str) -> ContentHash {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(theme);
-        hasher.update(template.as_bytes());
-        hasher.update(b"\0");
-        hasher.update(&self.json);
-        *hasher.finalize().as_bytes()
+/// Writes `value` into `out` unambiguously: a type tag, then lengths before contents.
+/// Cheaper than JSON, which escapes every string.
+fn encode_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Null => out.push(0),
+        Value::Bool(b) => out.push(1 + u8::from(*b)),
+        Value::Number(n) => {
+            out.push(3);
+            encode_str(out, &n.to_string());
+        }
+        Value::String(s) => {
+            out.push(4);
+            encode_str(out, s);
+        }
+        Value::Array(items) => {
+            out.push(5);
+            out.extend_from_slice(&(items.len() as u64).to_le_bytes());
+            for item in items {
+                encode_value(out, item);
+            }
+        }
+        Value::Object(map) => {
+            out.push(6);
+            out.extend_from_slice(&(map.len() as u64).to_le_bytes());
+            for (key, item) in map {
+                encode_str(out, key);
+                encode_value(out, item);
+            }
+        }
     }
+}
+
+fn encode_str(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
 }
 
 /// What the output folder already holds, as far as rendering needs to know.
 pub trait CurrentOutput: Sync {
-    /// Whether `file` may hold a page rendered by an earlier build (worth fingerprinting
-    /// before rendering).
-    fn may_hold(&self, file: &str) -> bool;
     /// Whether `file` holds the page rendered from inputs with `fingerprint`.
     fn holds(&self, file: &str, fingerprint: &ContentHash) -> bool;
-}
-
-/// An output that holds nothing yet.
-pub struct Nothing;
-
-impl CurrentOutput for Nothing {
-    fn may_hold(&self, _: &str) -> bool {
-        false
-    }
-
-    fn holds(&self, _: &str, _: &ContentHash) -> bool {
-        false
-    }
 }
 
 /// One page's output.
@@ -84,4 +93,49 @@ pub struct Rendered {
     pub bytes: Option<Vec<u8>>,
     /// Fingerprint of the inputs of a template page (theme and context).
     pub fingerprint: Option<ContentHash>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fingerprint_of(value: Value) -> ContentHash {
+        let mut values = PageValues::default();
+        values.insert("page", &value);
+        values.fingerprint(&[0; 32], "article.html")
+    }
+
+    #[test]
+    fn values_that_render_differently_have_different_fingerprints() {
+        let distinct = [
+            json!(["ab"]),
+            json!(["a", "b"]),
+            json!("1"),
+            json!(1),
+            json!(1.5),
+            json!(null),
+            json!(false),
+            json!(true),
+            json!({"a": "b"}),
+            json!({"ab": ""}),
+            json!([["a"], "b"]),
+            json!([["a", "b"]]),
+        ];
+        let prints: std::collections::HashSet<_> =
+            distinct.iter().map(|v| fingerprint_of(v.clone())).collect();
+        assert_eq!(prints.len(), distinct.len());
+        assert_eq!(fingerprint_of(json!({"a": [1, "x"]})), fingerprint_of(json!({"a": [1, "x"]})));
+    }
+
+    #[test]
+    fn the_template_and_theme_are_part_of_the_fingerprint() {
+        let mut values = PageValues::default();
+        values.insert("title", "Headline");
+        let base = values.fingerprint(&[0; 32], "article.html");
+        assert_ne!(base, values.fingerprint(&[1; 32], "article.html"));
+        assert_ne!(base, values.fingerprint(&[0; 32], "tag.html"));
+        let context = values.into_context();
+        assert_eq!(context.get("title"), Some(&json!("Headline")));
+    }
 }

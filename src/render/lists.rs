@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::fingerprint::ContextSink;
+use super::fingerprint::PageValues;
 use super::pages::{GroupKind, Renderer};
 use super::pagination::page_count;
 use super::paths::day_path;
@@ -19,7 +19,7 @@ impl<'a> Renderer<'a> {
         ids.iter().map(|&id| self.views.card(id)).collect()
     }
 
-    pub(super) fn front(&self, ctx: &mut impl ContextSink) {
+    pub(super) fn front(&self, ctx: &mut PageValues) {
         #[derive(Serialize)]
         struct Section<'b> {
             category: LinkView<'b>,
@@ -58,13 +58,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub(super) fn group_page(
-        &self,
-        ctx: &mut impl ContextSink,
-        kind: GroupKind,
-        g: usize,
-        n: usize,
-    ) -> PageText {
+    pub(super) fn group_page(&self, ctx: &mut PageValues, kind: GroupKind, g: usize, n: usize) -> PageText {
         let v = &self.views;
         let group = &self.groups(kind)[g];
         let per_page = v.config.articles_per_page;
@@ -89,7 +83,7 @@ impl<'a> Renderer<'a> {
         (template, title, description, kind_name)
     }
 
-    pub(super) fn group_index(&self, ctx: &mut impl ContextSink, kind: GroupKind) -> PageText {
+    pub(super) fn group_index(&self, ctx: &mut PageValues, kind: GroupKind) -> PageText {
         #[derive(Serialize)]
         struct Item<'b> {
             name: &'b str,
@@ -118,7 +112,7 @@ impl<'a> Renderer<'a> {
         ("groups.html", title.into(), format!("{title} of {}", v.config.title), kind_name)
     }
 
-    pub(super) fn day(&self, ctx: &mut impl ContextSink, d: usize) -> PageText {
+    pub(super) fn day(&self, ctx: &mut PageValues, d: usize) -> PageText {
         #[derive(Serialize)]
         struct Section<'b> {
             category: LinkView<'b>,

@@ -11,7 +11,7 @@ mod theme;
 mod views;
 
 pub use feeds::absolute_links;
-pub use fingerprint::{CurrentOutput, Nothing, Rendered};
+pub use fingerprint::{CurrentOutput, Rendered};
 pub use pages::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer};
 pub use pagination::{page_count, page_path};
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};

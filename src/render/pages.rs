@@ -2,9 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tera::Context;
 
-use super::fingerprint::{ContextSink, CurrentOutput, Fingerprinter, Nothing, Rendered};
+use super::fingerprint::{CurrentOutput, PageValues, Rendered};
 use super::lists::PageText;
 use super::theme::{Theme, BUILTIN_ASSETS};
 use super::views::Views;
@@ -153,14 +152,19 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page.
     pub fn render(&self, page: &Page) -> Result<OutputFile, Diagnostic> {
-        let rendered = self.render_unless(page, &Nothing)?;
+        let rendered = self.render_unless(page, None)?;
         Ok(OutputFile { path: rendered.path, bytes: rendered.bytes.unwrap_or_default() })
     }
 
     /// Renders one page, unless it comes from a template and `current` says the output
     /// already holds it rendered from inputs with the same fingerprint. Then only its
-    /// template context is built, and only to fingerprint it.
-    pub fn render_unless(&self, page: &Page, current: &dyn CurrentOutput) -> Result<Rendered, Diagnostic> {
+    /// template values are built, and only to fingerprint them. Without `current`
+    /// (a preview), pages are rendered without fingerprints.
+    pub fn render_unless(
+        &self,
+        page: &Page,
+        current: Option<&dyn CurrentOutput>,
+    ) -> Result<Rendered, Diagnostic> {
         let (path, bytes) = match page {
             Page::ThemeAsset(i) => {
                 (BUILTIN_ASSETS[*i].0.to_string(), BUILTIN_ASSETS[*i].1.as_bytes().to_vec())
@@ -171,31 +175,27 @@ impl<'a> Renderer<'a> {
         Ok(Rendered { path, bytes: Some(bytes), fingerprint: None })
     }
 
-    fn render_template_page(&self, page: &Page, current: &dyn CurrentOutput) -> Result<Rendered, Diagnostic> {
+    fn render_template_page(
+        &self,
+        page: &Page,
+        current: Option<&dyn CurrentOutput>,
+    ) -> Result<Rendered, Diagnostic> {
         let path = self.output_path(page);
-        let mut print = Fingerprinter::default();
-        let (template, context) = if current.may_hold(&path) {
-            let template = self.context(page, &mut print);
-            let fingerprint = print.finish(&self.theme.fingerprint, template);
-            if current.holds(&path, &fingerprint) {
-                return Ok(Rendered { path, bytes: None, fingerprint: Some(fingerprint) });
-            }
-            let mut context = Context::new();
-            self.context(page, &mut context);
-            (template, context)
-        } else {
-            let mut both = (print, Context::new());
-            let template = self.context(page, &mut both);
-            print = both.0;
-            (template, both.1)
-        };
-        let html = self.theme.render(template, &context, &format!("/{path}"))?;
-        let fingerprint = Some(print.finish(&self.theme.fingerprint, template));
-        Ok(Rendered { path, bytes: Some(html.into_bytes()), fingerprint })
+        let mut values = PageValues::default();
+        let template = self.context(page, &mut values);
+        let fingerprint = current.map(|current| {
+            let fingerprint = values.fingerprint(&self.theme.fingerprint, template);
+            (current.holds(&path, &fingerprint), fingerprint)
+        });
+        if let Some((true, fingerprint)) = fingerprint {
+            return Ok(Rendered { path, bytes: None, fingerprint: Some(fingerprint) });
+        }
+        let html = self.theme.render(template, &values.into_context(), &format!("/{path}"))?;
+        Ok(Rendered { path, bytes: Some(html.into_bytes()), fingerprint: fingerprint.map(|(_, f)| f) })
     }
 
     /// Fills `ctx` with the page's template values; returns the template.
-    fn context(&self, page: &Page, ctx: &mut impl ContextSink) -> &'static str {
+    fn context(&self, page: &Page, ctx: &mut PageValues) -> &'static str {
         let v = &self.views;
         let lib = v.library;
         ctx.insert("site", &self.site);
