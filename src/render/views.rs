@@ -92,6 +92,9 @@ pub struct ArticleView<'a> {
     /// Newer article in the same category.
     pub next: Option<LinkView<'a>>,
     pub related: Vec<RelatedView<'a>>,
+    /// How many of `related` are real matches; the rest are fallbacks. Lets a theme title
+    /// the two parts without filtering the list (a filtered copy is slow in Tera).
+    pub related_matches: usize,
     /// The front matter's `[extra]` table, as written.
     pub extra: &'a toml::Table,
     /// Schema.org `NewsArticle` as JSON, safe inside `<script>` (insert with `| safe`).
@@ -295,6 +298,7 @@ impl<'a> Views<'a> {
             previous: siblings.get(pos + 1).map(link),
             next: pos.checked_sub(1).and_then(|p| siblings.get(p)).map(link),
             related: related.iter().map(|r| self.related(r)).collect(),
+            related_matches: related.iter().filter(|r| !r.fallback).count(),
             extra: &a.extra,
         }
     }
