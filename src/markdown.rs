@@ -73,15 +73,25 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     let mut events: Vec<Event> = Vec::new();
     let mut broken_links = Vec::new();
     let mut word_count = 0;
+    let mut has_raw_html = false;
     for (event, range) in Parser::new_ext(markdown, options(config)).into_offset_iter() {
         let event = match event {
             Event::Html(html) | Event::InlineHtml(html) if config.raw_html == RawHtml::Escape => {
                 Event::Text(html)
             }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                event
+            }
             Event::Start(Tag::Link { link_type, dest_url, title, id })
                 if config.raw_html != RawHtml::Allow && is_script_url(&dest_url) =>
             {
                 Event::Start(Tag::Link { link_type, dest_url: "".into(), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id })
+                if config.raw_html != RawHtml::Allow && is_script_url(&dest_url) =>
+            {
+                Event::Start(Tag::Image { link_type, dest_url: "".into(), title, id })
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = resolve(dest_url, links, &mut broken_links, || line_of(markdown, range.start));
@@ -103,7 +113,9 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     }
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, events.iter().cloned());
-    if config.raw_html == RawHtml::Sanitize {
+    // Markdown without raw HTML renders to safe markup: pulldown-cmark escapes text and
+    // attributes, and script URLs were removed above. Only raw HTML needs the sanitizer.
+    if config.raw_html == RawHtml::Sanitize && has_raw_html {
         html_out = sanitize(&html_out);
     }
     let summary = summary(markdown, &events, config);
@@ -310,6 +322,19 @@ mod tests {
             "{clean}"
         );
         assert!(!clean.to_lowercase().contains("javascript:"), "{clean}");
+    }
+
+    #[test]
+    fn script_urls_go_even_without_raw_html() {
+        // No raw HTML: the sanitizer does not run, so the event filter alone must do it.
+        let text =
+            "[x](javascript:alert(1)) ![y]( JaVaScRiPt:alert(2)) <vbscript:x> [ok](https://a.example/)\n";
+        for mode in [RawHtml::Sanitize, RawHtml::Escape] {
+            let html = with(mode, text);
+            let lower = html.to_lowercase().replace(' ', "");
+            assert!(!lower.contains("=\"javascript:") && !lower.contains("=\"vbscript:"), "{mode:?}: {html}");
+            assert!(html.contains("href=\"https://a.example/\""), "{html}");
+        }
     }
 
     #[test]
