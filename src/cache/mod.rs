@@ -75,6 +75,17 @@ pub struct Stats {
     pub pages_kept: usize,
 }
 
+impl Stats {
+    /// Counts one article read: parsed, or taken from the cache.
+    pub fn count_parse(&mut self, from_cache: bool) {
+        if from_cache {
+            self.parse_hits += 1;
+        } else {
+            self.parsed += 1;
+        }
+    }
+}
+
 #[derive(Clone, Serialize, Deserialize)]
 struct Cached {
     hash: ContentHash,
@@ -86,6 +97,14 @@ struct Cached {
     parsed: Article,
     body: Option<Body>,
     terms: Option<Arc<TermBag>>,
+}
+
+/// A parsed file's entry for the cache, prepared by `Cache::prepare_parsed`.
+pub struct ParsedRecord {
+    path: PathBuf,
+    stamp: Option<FileStamp>,
+    /// A new entry, or none when the cache already has these bytes (only the stamp is new).
+    fresh: Option<Cached>,
 }
 
 /// What `stat` says of a file: an edit changes at least its modification time, and a file
@@ -252,23 +271,44 @@ impl Cache {
         Some((&cached.parsed, cached.hash))
     }
 
-    /// Records `article` as what `path` with `hash` (and `stamp`) parses to; results
-    /// computed from other bytes of the file are dropped.
-    pub fn store_parsed(&mut self, hash: ContentHash, stamp: Option<FileStamp>, article: &Article) {
-        if let Some(cached) = self.files.get_mut(&article.path).filter(|c| c.hash == hash) {
-            cached.stamp = stamp;
-            return;
+    /// What `store_parsed` needs to record `article` as what its file with `hash` (and
+    /// `stamp`) parses to. Takes `&self`, so that files read in parallel prepare their
+    /// records (copies of the article) in parallel too.
+    pub fn prepare_parsed(
+        &self,
+        hash: ContentHash,
+        stamp: Option<FileStamp>,
+        article: &Article,
+    ) -> ParsedRecord {
+        if self.parsed(&article.path, &hash).is_some() {
+            return ParsedRecord { path: article.path.clone(), stamp, fresh: None };
         }
         let markdown = if self.in_memory { article.markdown.clone() } else { Arc::default() };
         let parsed = Article { markdown, ..article.clone() };
-        self.dirty = true;
-        self.files.insert(article.path.clone(), Cached { hash, stamp, parsed, body: None, terms: None });
+        let fresh = Some(Cached { hash, stamp, parsed, body: None, terms: None });
+        ParsedRecord { path: article.path.clone(), stamp, fresh }
+    }
+
+    /// Records what `prepare_parsed` prepared; results computed from other bytes of the
+    /// file are dropped.
+    pub fn store_parsed(&mut self, record: ParsedRecord) {
+        match record.fresh {
+            Some(cached) => {
+                self.dirty = true;
+                self.files.insert(record.path, cached);
+            }
+            None => {
+                if let Some(cached) = self.files.get_mut(&record.path) {
+                    cached.stamp = record.stamp;
+                }
+            }
+        }
     }
 
     /// Forgets every file not in `present` (deleted, renamed, or now failing to parse).
-    pub fn retain(&mut self, present: &HashSet<PathBuf>) {
+    pub fn retain(&mut self, present: &HashSet<&Path>) {
         let before = self.files.len();
-        self.files.retain(|path, _| present.contains(path));
+        self.files.retain(|path, _| present.contains(path.as_path()));
         self.dirty |= self.files.len() != before;
     }
 

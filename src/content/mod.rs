@@ -6,13 +6,12 @@ mod frontmatter;
 pub use article::{to_utc, Article, Image, ParseContext, Source};
 pub use frontmatter::{normalise, split, SplitError};
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::cache::{content_hash, Cache, ContentHash, FileStamp};
+use crate::cache::{content_hash, Cache, ContentHash, FileStamp, ParsedRecord};
 use crate::error::Diagnostic;
 
 /// Everything found under `content/`.
@@ -64,25 +63,25 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
         }
     }
     let known: &Cache = cache;
-    let results: Vec<Result<Read, Vec<Diagnostic>>> =
-        markdown.par_iter().map(|path| from_file(site, path, ctx, known)).collect();
-    let mut present = HashSet::new();
+    let results: Vec<Result<(Read, ParsedRecord), Vec<Diagnostic>>> = markdown
+        .par_iter()
+        .map(|path| {
+            let read = from_file(site, path, ctx, known)?;
+            let record = known.prepare_parsed(read.hash, read.stamp, &read.article);
+            Ok((read, record))
+        })
+        .collect();
     for result in results {
         match result {
-            Ok(Read { article, hash, stamp, from_cache }) => {
-                if from_cache {
-                    cache.stats.parse_hits += 1;
-                } else {
-                    cache.stats.parsed += 1;
-                }
-                cache.store_parsed(hash, stamp, &article);
-                present.insert(article.path.clone());
-                content.articles.push(article);
+            Ok((read, record)) => {
+                cache.stats.count_parse(read.from_cache);
+                cache.store_parsed(record);
+                content.articles.push(read.article);
             }
             Err(errors) => content.errors.extend(errors),
         }
     }
-    cache.retain(&present);
+    cache.retain(&content.articles.iter().map(|a| a.path.as_path()).collect());
     content
 }
 
@@ -94,14 +93,11 @@ pub fn load_one(
     ctx: &ParseContext,
     cache: &mut Cache,
 ) -> Result<Article, Vec<Diagnostic>> {
-    let Read { article, hash, stamp, from_cache } = from_file(site, path, ctx, cache)?;
-    if from_cache {
-        cache.stats.parse_hits += 1;
-    } else {
-        cache.stats.parsed += 1;
-    }
-    cache.store_parsed(hash, stamp, &article);
-    Ok(article)
+    let read = from_file(site, path, ctx, cache)?;
+    let record = cache.prepare_parsed(read.hash, read.stamp, &read.article);
+    cache.stats.count_parse(read.from_cache);
+    cache.store_parsed(record);
+    Ok(read.article)
 }
 
 /// One article file, read.

@@ -57,7 +57,7 @@ pub struct Group {
     pub slug: String,
     /// Description (categories only, from config.toml).
     pub description: String,
-    /// Member articles, newest first.
+    /// Member articles, newest first (so in `ArticleId` order).
     pub articles: Vec<ArticleId>,
 }
 

@@ -281,7 +281,8 @@ impl<'a> Views<'a> {
         let entry = self.library.get(id);
         let a = &entry.article;
         let siblings = &self.library.categories[entry.category].articles;
-        let pos = siblings.iter().position(|&s| s == id).unwrap_or(0);
+        // A group lists its articles in id order (newest first), so the search is binary.
+        let pos = siblings.binary_search(&id).unwrap_or(0);
         let link = |other: &ArticleId| {
             let e = self.library.get(*other);
             LinkView { name: e.article.title.as_str(), url: self.url(&e.path) }
