@@ -36,10 +36,7 @@ impl Analyzer {
     /// word's term (or that it is no term), so a word is lower-cased, looked up in the stop
     /// words and stemmed once per thread, not once per occurrence.
     pub fn term_ids(&self, text: &str, cache: &mut WordCache, mut emit: impl FnMut(u64)) {
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            if word.is_empty() {
-                continue;
-            }
+        for word in words(text) {
             let id = match cache.get(word) {
                 Some(id) => *id,
                 None => {
@@ -64,7 +61,7 @@ impl Analyzer {
     /// came from, in order.
     pub fn terms_with_words(&self, text: &str, mut emit: impl FnMut(&str, &str)) {
         let mut lower = String::new();
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
+        for word in words(text) {
             if word.chars().count() < 2 || word.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
@@ -91,22 +88,52 @@ pub fn term_id(term: &str) -> u64 {
     hasher.finish()
 }
 
-/// The text of an HTML fragment: tags removed, entities left as words' neighbours.
+/// The words of `text`: its runs of alphanumeric characters (Unicode's definition). ASCII,
+/// most of a news text, is tested a byte at a time without decoding characters.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (alphanumeric, len) = char_class(text, pos)?;
+            if alphanumeric {
+                break pos;
+            }
+            pos += len;
+        };
+        while let Some((true, len)) = char_class(text, pos) {
+            pos += len;
+        }
+        Some(&text[start..pos])
+    })
+}
+
+/// Whether the character at byte `pos` of `text` is alphanumeric, and its length in bytes;
+/// `None` at the end.
+fn char_class(text: &str, pos: usize) -> Option<(bool, usize)> {
+    let byte = *text.as_bytes().get(pos)?;
+    if byte.is_ascii() {
+        return Some((byte.is_ascii_alphanumeric(), 1));
+    }
+    let c = text[pos..].chars().next()?;
+    Some((c.is_alphanumeric(), c.len_utf8()))
+}
+
+/// The text of an HTML fragment: each tag replaced by a space, each `&` too (entities are
+/// left as words' neighbours). Copies the text between them in slices.
 pub fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            '&' if !in_tag => out.push(' '),
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
+    let mut rest = html;
+    while let Some(at) = rest.bytes().position(|b| b == b'<' || b == b'&') {
+        out.push_str(&rest[..at]);
+        out.push(' ');
+        rest = if rest.as_bytes()[at] == b'&' {
+            &rest[at + 1..]
+        } else {
+            // A tag runs to the next `>`; an unclosed one hides the rest.
+            rest[at..].find('>').map_or("", |end| &rest[at + end + 1..])
+        };
     }
+    out.push_str(rest);
     out
 }
 
@@ -170,6 +197,24 @@ mod tests {
             html_text("<p>Hello <em>world</em></p>").split_whitespace().collect::<Vec<_>>(),
             vec!["Hello", "world"]
         );
+    }
+
+    #[test]
+    fn words_are_runs_of_alphanumerics_in_any_script() {
+        let text = "Kyiv's 2026 budget—Zürich, Αθήνα & 東京 «x»  a1 ";
+        let expected: Vec<&str> =
+            text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        assert_eq!(words(text).collect::<Vec<_>>(), expected);
+        assert_eq!(expected, ["Kyiv", "s", "2026", "budget", "Zürich", "Αθήνα", "東京", "x", "a1"]);
+        assert_eq!(words("").count(), 0);
+    }
+
+    #[test]
+    fn html_text_replaces_tags_and_ampersands_with_spaces() {
+        assert_eq!(html_text("<p>A &amp; B</p> 3 > 2"), " A  amp; B  3 > 2");
+        assert_eq!(html_text("x <a href=\"<y>\">z"), "x  \">z");
+        assert_eq!(html_text("cut <unclosed tag"), "cut  ");
+        assert_eq!(html_text("plain"), "plain");
     }
 
     #[test]
