@@ -254,7 +254,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             let articles_saved = saving.map_or(Ok(()), |saver| {
                 saver.join().unwrap_or_else(|_| Err(Error::Output("the cache writer panicked".into())))
             });
-            warnings.extend(save_records(articles_saved, &output, fingerprints, site));
+            let pages = PageRecords::of(&output, fingerprints, &records);
+            warnings.extend(save_records(articles_saved, pages, site));
         }
         Ok(Report {
             articles: library.entries.len(),
@@ -289,11 +290,10 @@ fn pages_to_render(renderer: &Renderer, staging: &Staging) -> Vec<Page> {
 /// of either is a warning, since the site itself was built.
 fn save_records(
     articles_saved: Result<(), Error>,
-    output: &std::path::Path,
-    fingerprints: Vec<(String, cache::ContentHash)>,
+    pages: PageRecords,
     site: &std::path::Path,
 ) -> Option<Diagnostic> {
-    let saved = articles_saved.and_then(|()| PageRecords::of(output, fingerprints).save(site));
+    let saved = articles_saved.and_then(|()| pages.save(site));
     saved.err().map(|e| {
         Diagnostic::new(cache::CACHE_DIR, format!("the build cache was not saved: {e}")).hint(
             "the site was built; only the next build will be slower. Check that the site folder is writable",
@@ -308,15 +308,16 @@ struct Output<'a> {
 }
 
 impl Output<'_> {
-    /// Renders (or keeps, when unchanged) and stages every page in parallel. Returns the
-    /// fingerprint of each template page staged, and how many pages were kept unrendered.
+    /// Renders (or keeps, when unchanged) and stages every page in parallel. Returns each
+    /// template page staged with its fingerprint and whether it was kept, and how many pages
+    /// were kept unrendered.
     fn render_all(
         &self,
         renderer: &Renderer,
         pages: &[Page],
         progress: &dyn Progress,
         cancelled: &(dyn Fn() -> bool + Sync),
-    ) -> Result<(Vec<(String, cache::ContentHash)>, usize), Error> {
+    ) -> Result<(Vec<cache::StagedPage>, usize), Error> {
         let staged = pages
             .par_iter()
             .map(|page| {
@@ -330,7 +331,11 @@ impl Output<'_> {
                     None => self.staging.keep(&rendered.path)?,
                 };
                 progress.file_written();
-                Ok((rendered.fingerprint.filter(|_| claimed).map(|f| (rendered.path, f)), kept))
+                let staged = rendered.fingerprint.filter(|_| claimed);
+                Ok((
+                    staged.map(|fingerprint| cache::StagedPage { file: rendered.path, fingerprint, kept }),
+                    kept,
+                ))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         let kept = staged.iter().filter(|(_, kept)| *kept).count();

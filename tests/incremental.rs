@@ -181,6 +181,9 @@ fn pages_whose_inputs_and_files_are_unchanged_are_not_rendered_again() {
     let restored = broadsheet(&site, &["build", "--timings"]);
     assert_eq!(pages_rendered(&restored).0, rendered + 1, "{}", cache_line(&restored));
     assert_eq!(std::fs::read(&page).unwrap(), original);
+    // The records now hold the restored file's stamp, and still those of the kept files.
+    let settled = broadsheet(&site, &["build", "--timings"]);
+    assert_eq!(pages_rendered(&settled).0, rendered, "{}", cache_line(&settled));
 
     // A new headline re-renders the pages that show it, not the others.
     let chips = site.join("content/tech/chips.md");

@@ -21,7 +21,7 @@ use crate::related::TermBag;
 
 mod pages;
 
-pub use pages::PageRecords;
+pub use pages::{PageRecords, StagedPage};
 
 /// The cache folder inside the site folder.
 pub const CACHE_DIR: &str = ".broadsheet-cache";

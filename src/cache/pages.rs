@@ -26,6 +26,14 @@ pub struct PageRecords {
 
 const PAGES_FILE: &str = "pages.bin";
 
+/// A template page a build staged: its output file, the fingerprint of its inputs, and
+/// whether it was kept as the last build left it rather than rendered.
+pub struct StagedPage {
+    pub file: String,
+    pub fingerprint: ContentHash,
+    pub kept: bool,
+}
+
 impl PageRecords {
     /// The records of the last build into `output`, or none (another output folder, another
     /// version, no cache).
@@ -54,13 +62,19 @@ impl PageRecords {
         self.pages.get(file).is_some_and(|(known, stamp)| known == fingerprint && current() == Some(*stamp))
     }
 
-    /// Records of the pages (file, fingerprint) now in `output`, with their files' stamps.
-    pub fn of(output: &Path, pages: Vec<(String, ContentHash)>) -> PageRecords {
+    /// Records of the pages now in `output`, with their files' stamps. A page kept from the
+    /// last build (`previous`) has the stamp recorded then, which `unchanged` just compared
+    /// with its file; only written pages' files are looked at again.
+    pub fn of(output: &Path, pages: Vec<StagedPage>, previous: &PageRecords) -> PageRecords {
         let pages = pages
             .into_par_iter()
-            .filter_map(|(file, fingerprint)| {
-                let meta = fs::metadata(output.join(&file)).ok()?;
-                Some((file, (fingerprint, FileStamp::of(&meta))))
+            .filter_map(|StagedPage { file, fingerprint, kept }| {
+                let recorded = previous.pages.get(&file).filter(|_| kept).map(|(_, stamp)| *stamp);
+                let stamp = match recorded {
+                    Some(stamp) => stamp,
+                    None => FileStamp::of(&fs::metadata(output.join(&file)).ok()?),
+                };
+                Some((file, (fingerprint, stamp)))
             })
             .collect();
         PageRecords { format: FORMAT.into(), output: absolute(output), pages }
