@@ -344,7 +344,7 @@ impl Output<'_> {
 }
 
 impl render::CurrentOutput for Output<'_> {
-    fn holds(&self, file: &str, fingerprint: &cache::ContentHash) -> bool {
+    fn holds(&self, file: &str, fingerprint: &cache::PageFingerprint) -> bool {
         self.records.unchanged(file, fingerprint, || self.staging.current_stamp(file))
     }
 }

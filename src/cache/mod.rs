@@ -21,13 +21,13 @@ use crate::related::TermBag;
 
 mod pages;
 
-pub use pages::{PageRecords, StagedPage};
+pub use pages::{PageFingerprint, PageRecords, StagedPage};
 
 /// The cache folder inside the site folder.
 pub const CACHE_DIR: &str = ".broadsheet-cache";
 const CACHE_FILE: &str = "articles.bin";
 /// Changes whenever the binary does, so a cache from another version is never trusted.
-const FORMAT: &str = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " cache 2");
+const FORMAT: &str = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " cache 3");
 
 /// A file's content hash (BLAKE3).
 pub type ContentHash = [u8; 32];

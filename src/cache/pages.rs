@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{write_in_cache, ContentHash, FileStamp, CACHE_DIR, FORMAT};
+use super::{write_in_cache, FileStamp, CACHE_DIR, FORMAT};
 use crate::error::Error;
 use crate::output::absolute;
 
@@ -21,16 +21,21 @@ pub struct PageRecords {
     format: String,
     /// The output folder the records describe (absolute).
     output: PathBuf,
-    pages: HashMap<String, (ContentHash, FileStamp)>,
+    pages: HashMap<String, (PageFingerprint, FileStamp)>,
 }
 
 const PAGES_FILE: &str = "pages.bin";
+
+/// A 128-bit hash (XXH3) of a page's inputs. Pages are many and their inputs large (an
+/// article's body among them), so a fast hash; a collision between a page's inputs in two
+/// builds, the only comparison made, is as unlikely as two random 128-bit values agreeing.
+pub type PageFingerprint = [u8; 16];
 
 /// A template page a build staged: its output file, the fingerprint of its inputs, and
 /// whether it was kept as the last build left it rather than rendered.
 pub struct StagedPage {
     pub file: String,
-    pub fingerprint: ContentHash,
+    pub fingerprint: PageFingerprint,
     pub kept: bool,
 }
 
@@ -56,7 +61,7 @@ impl PageRecords {
     pub fn unchanged(
         &self,
         file: &str,
-        fingerprint: &ContentHash,
+        fingerprint: &PageFingerprint,
         current: impl FnOnce() -> Option<FileStamp>,
     ) -> bool {
         self.pages.get(file).is_some_and(|(known, stamp)| known == fingerprint && current() == Some(*stamp))

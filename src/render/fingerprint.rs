@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tera::Context;
 
-use crate::cache::ContentHash;
+use crate::cache::{ContentHash, PageFingerprint};
 
 /// A page's template values: the data Tera will see, built once per page and both
 /// fingerprinted and rendered.
@@ -25,7 +25,7 @@ impl PageValues {
 
     /// Hash of the theme, the template and every value: pages with equal fingerprints
     /// render to equal bytes.
-    pub(super) fn fingerprint(&self, theme: &ContentHash, template: &str) -> ContentHash {
+    pub(super) fn fingerprint(&self, theme: &ContentHash, template: &str) -> PageFingerprint {
         let mut bytes = Vec::with_capacity(16 * 1024);
         bytes.extend_from_slice(theme);
         encode_str(&mut bytes, template);
@@ -33,7 +33,7 @@ impl PageValues {
             encode_str(&mut bytes, key);
             encode_value(&mut bytes, value);
         }
-        *blake3::hash(&bytes).as_bytes()
+        xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes()
     }
 
     pub(super) fn into_context(self) -> Context {
@@ -82,7 +82,7 @@ fn encode_str(out: &mut Vec<u8>, text: &str) {
 /// What the output folder already holds, as far as rendering needs to know.
 pub trait CurrentOutput: Sync {
     /// Whether `file` holds the page rendered from inputs with `fingerprint`.
-    fn holds(&self, file: &str, fingerprint: &ContentHash) -> bool;
+    fn holds(&self, file: &str, fingerprint: &PageFingerprint) -> bool;
 }
 
 /// One page's output.
@@ -92,7 +92,7 @@ pub struct Rendered {
     /// The file's bytes; `None` when the output already holds it (see `render_unless`).
     pub bytes: Option<Vec<u8>>,
     /// Fingerprint of the inputs of a template page (theme and context).
-    pub fingerprint: Option<ContentHash>,
+    pub fingerprint: Option<PageFingerprint>,
 }
 
 #[cfg(test)]
@@ -100,7 +100,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn fingerprint_of(value: Value) -> ContentHash {
+    fn fingerprint_of(value: Value) -> PageFingerprint {
         let mut values = PageValues::default();
         values.insert("page", &value);
         values.fingerprint(&[0; 32], "article.html")
