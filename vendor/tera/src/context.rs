@@ -515,7 +515,7 @@ mod tests {
 /// A JSON-pointer token with `~1` and `~0` unescaped, borrowed when it has no escapes.
 /// (Broadsheet patch: upstream allocates two strings for every token of every lookup.)
 pub(crate) fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains('~') {
+    if crate::utils::byte_position(token, b'~').is_some() {
         std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
     } else {
         std::borrow::Cow::Borrowed(token)

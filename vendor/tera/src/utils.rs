@@ -83,3 +83,10 @@ mod tests {
         assert_eq!(string, "test".to_owned());
     }
 }
+
+/// Broadsheet patch: where the ASCII byte `needle` first occurs in `text`. Variable names
+/// are short, and a plain loop beats `str::find(char)`'s searcher set-up on every lookup.
+#[inline]
+pub(crate) fn byte_position(text: &str, needle: u8) -> Option<usize> {
+    text.bytes().position(|b| b == needle)
+}

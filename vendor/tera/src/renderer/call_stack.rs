@@ -28,7 +28,7 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let raw_root = pointer.split('.').next().unwrap();
+        let raw_root = &pointer[..crate::utils::byte_position(pointer, b'.').unwrap_or(pointer.len())];
         let root = crate::context::unescape_pointer_token(raw_root);
         let rest = &pointer[raw_root.len() + 1..];
         self.inner.get(&root).and_then(|val| dotted_pointer(val, rest))
@@ -119,7 +119,7 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
+        if crate::utils::byte_position(key, b'.').is_some() {
             return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
