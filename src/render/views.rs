@@ -138,6 +138,56 @@ pub struct RelatedArticle<'a> {
     pub image: Option<ImageView<'a>>,
 }
 
+/// Schema.org `NewsArticle` as JSON-LD. Fields are in the order of their JSON names, as
+/// search engines' testing tools show them.
+#[derive(Serialize)]
+struct NewsArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "articleSection")]
+    section: &'a str,
+    author: Vec<PersonLd<'a>>,
+    #[serde(rename = "dateModified")]
+    modified: String,
+    #[serde(rename = "datePublished")]
+    published: &'a str,
+    description: &'a str,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<[String; 1]>,
+    keywords: Vec<&'a str>,
+    #[serde(rename = "mainEntityOfPage")]
+    page: WebPageLd<'a>,
+    publisher: OrganizationLd<'a>,
+    #[serde(rename = "wordCount")]
+    word_count: usize,
+}
+
+#[derive(Serialize)]
+struct PersonLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct WebPageLd<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct OrganizationLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: &'a str,
+}
+
 /// Builds views from the library; one per render run.
 pub struct Views<'a> {
     pub library: &'a Library,
@@ -312,25 +362,26 @@ impl<'a> Views<'a> {
         let origin = super::feeds::origin(&self.config.base_url);
         let absolute =
             |url: &str| if url.contains("://") { url.to_string() } else { format!("{origin}{url}") };
-        let mut value = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": a.title,
-            "description": a.summary,
-            "datePublished": card.date.iso,
-            "dateModified": self.date(a.updated_or_date()).iso,
-            "author": a.authors.iter().map(|n| serde_json::json!({ "@type": "Person", "name": n })).collect::<Vec<_>>(),
-            "image": card.image.as_ref().map(|i| vec![absolute(&i.url)]).unwrap_or_default(),
-            "publisher": { "@type": "Organization", "name": self.config.title, "url": self.config.base_url },
-            "mainEntityOfPage": { "@type": "WebPage", "@id": card.permalink },
-            "articleSection": self.library.categories[entry.category].name,
-            "keywords": entry.tags.iter().map(|&t| self.library.tags[t].name.as_str()).collect::<Vec<_>>(),
-            "wordCount": a.word_count,
-        });
-        if card.image.is_none() {
-            value.as_object_mut().map(|o| o.remove("image"));
-        }
-        script_safe_json(&value.to_string())
+        let ld = NewsArticleLd {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            section: &self.library.categories[entry.category].name,
+            author: a.authors.iter().map(|name| PersonLd { kind: "Person", name }).collect(),
+            modified: self.date(a.updated_or_date()).iso,
+            published: &card.date.iso,
+            description: &a.summary,
+            headline: &a.title,
+            image: card.image.as_ref().map(|i| [absolute(&i.url)]),
+            keywords: entry.tags.iter().map(|&t| self.library.tags[t].name.as_str()).collect(),
+            page: WebPageLd { id: &card.permalink, kind: "WebPage" },
+            publisher: OrganizationLd {
+                kind: "Organization",
+                name: &self.config.title,
+                url: &self.config.base_url,
+            },
+            word_count: a.word_count,
+        };
+        script_safe_json(&serde_json::to_string(&ld).unwrap_or_default())
     }
 
     fn related<'v>(&'v self, item: &Related) -> RelatedView<'v>
@@ -366,17 +417,24 @@ fn share_links(title: &str, permalink: &str) -> ShareView {
 /// Escapes `<`, `>`, `&` and the JavaScript line separators in JSON, so that a value such as
 /// `</script>` cannot close the script element; JSON parsers read the escapes back unchanged.
 pub fn script_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(json.len() + 16);
+    let mut clean_from = 0;
+    let bytes = json.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        // (escape, bytes it replaces); U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+        let (escape, width) = match (b, bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'<', _, _) => ("\\u003c", 1),
+            (b'>', _, _) => ("\\u003e", 1),
+            (b'&', _, _) => ("\\u0026", 1),
+            (0xE2, Some(0x80), Some(0xA8)) => ("\\u2028", 3),
+            (0xE2, Some(0x80), Some(0xA9)) => ("\\u2029", 3),
+            _ => continue,
+        };
+        out.push_str(&json[clean_from..i]);
+        out.push_str(escape);
+        clean_from = i + width;
     }
+    out.push_str(&json[clean_from..]);
     out
 }
 
@@ -386,11 +444,13 @@ mod tests {
 
     #[test]
     fn json_in_scripts_cannot_close_the_element() {
-        let json = serde_json::json!({ "headline": "</script><script>alert(1)</script> & more" }).to_string();
+        let headline = "</script><script>alert(1)</script> & more\u{2028}é\u{2029}";
+        let json = serde_json::json!({ "headline": headline }).to_string();
         let safe = script_safe_json(&json);
-        assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'), "{safe}");
+        assert!(!safe.contains(['<', '>', '&', '\u{2028}', '\u{2029}']), "{safe}");
+        assert!(safe.contains("\\u2028é\\u2029"), "{safe}");
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back["headline"], "</script><script>alert(1)</script> & more");
+        assert_eq!(back["headline"], headline);
     }
 
     #[test]
