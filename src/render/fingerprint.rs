@@ -2,20 +2,47 @@
 //! fingerprinted with the theme, so that a build can tell a page it rendered before from
 //! one whose inputs changed, and skip rendering the first kind.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tera::Context;
 
 use crate::cache::{ContentHash, PageFingerprint};
 
-/// A page's template values: the data Tera will see, built once per page and both
-/// fingerprinted and rendered.
-#[derive(Default)]
-pub(super) struct PageValues {
-    values: Map<String, Value>,
+/// Template values every page sees (`site`): built, fingerprinted and handed to Tera once
+/// per render run, not once per page.
+pub(super) struct SharedValues {
+    context: Arc<Context>,
+    /// `encode_value` of every value, in name order.
+    encoded: Vec<u8>,
 }
 
-impl PageValues {
+impl SharedValues {
+    pub(super) fn new(values: Map<String, Value>) -> SharedValues {
+        let mut encoded = Vec::new();
+        for (key, value) in &values {
+            encode_str(&mut encoded, key);
+            encode_value(&mut encoded, value);
+        }
+        // An object always makes a context.
+        let context = Context::from_value(Value::Object(values)).unwrap_or_default();
+        SharedValues { context: Arc::new(context), encoded }
+    }
+}
+
+/// A page's template values: the data Tera will see, built once per page and both
+/// fingerprinted and rendered, plus the values all pages share.
+pub(super) struct PageValues<'s> {
+    values: Map<String, Value>,
+    shared: &'s SharedValues,
+}
+
+impl<'s> PageValues<'s> {
+    pub(super) fn new(shared: &'s SharedValues) -> Self {
+        PageValues { values: Map::new(), shared }
+    }
+
     pub(super) fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
         // Views are plain structs of strings, numbers and lists, which always serialise;
         // `Context::insert` would panic here instead.
@@ -23,12 +50,13 @@ impl PageValues {
         self.values.insert(key.to_string(), value);
     }
 
-    /// Hash of the theme, the template and every value: pages with equal fingerprints
-    /// render to equal bytes.
+    /// Hash of the theme, the template and every value, shared or not: pages with equal
+    /// fingerprints render to equal bytes.
     pub(super) fn fingerprint(&self, theme: &ContentHash, template: &str) -> PageFingerprint {
         let mut bytes = Vec::with_capacity(16 * 1024);
         bytes.extend_from_slice(theme);
         encode_str(&mut bytes, template);
+        bytes.extend_from_slice(&self.shared.encoded);
         for (key, value) in &self.values {
             encode_str(&mut bytes, key);
             encode_value(&mut bytes, value);
@@ -38,7 +66,9 @@ impl PageValues {
 
     pub(super) fn into_context(self) -> Context {
         // An object always makes a context.
-        Context::from_value(Value::Object(self.values)).unwrap_or_default()
+        let mut context = Context::from_value(Value::Object(self.values)).unwrap_or_default();
+        context.set_shared(Arc::clone(&self.shared.context));
+        context
     }
 }
 
@@ -100,8 +130,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn no_shared_values() -> SharedValues {
+        SharedValues::new(Map::new())
+    }
+
     fn fingerprint_of(value: Value) -> PageFingerprint {
-        let mut values = PageValues::default();
+        let shared = no_shared_values();
+        let mut values = PageValues::new(&shared);
         values.insert("page", &value);
         values.fingerprint(&[0; 32], "article.html")
     }
@@ -130,7 +165,8 @@ mod tests {
 
     #[test]
     fn the_template_and_theme_are_part_of_the_fingerprint() {
-        let mut values = PageValues::default();
+        let shared = no_shared_values();
+        let mut values = PageValues::new(&shared);
         values.insert("title", "Headline");
         let base = values.fingerprint(&[0; 32], "article.html");
         assert_ne!(base, values.fingerprint(&[1; 32], "article.html"));

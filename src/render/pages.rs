@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::fingerprint::{CurrentOutput, PageValues, Rendered};
+use super::fingerprint::{CurrentOutput, PageValues, Rendered, SharedValues};
 use super::lists::PageText;
 use super::theme::{Theme, BUILTIN_ASSETS};
 use super::views::Views;
@@ -116,7 +116,8 @@ pub struct Renderer<'a> {
     pub(super) views: Views<'a>,
     theme: &'a Theme,
     related: RelatedLists<'a>,
-    site: tera::Value,
+    /// `site`, the same on every page.
+    shared: SharedValues,
     pub(super) now: DateTime<Utc>,
 }
 
@@ -146,8 +147,9 @@ impl<'a> Renderer<'a> {
         // A build renders every page; the preview renders one at a time.
         let whole_site = matches!(related, RelatedLists::All(_));
         let views = Views::new(library, config, tz, whole_site);
-        let site = tera::to_value(views.site()).unwrap_or_default();
-        Renderer { views, theme, related, site, now }
+        let mut shared = serde_json::Map::new();
+        shared.insert("site".to_string(), tera::to_value(views.site()).unwrap_or_default());
+        Renderer { views, theme, related, shared: SharedValues::new(shared), now }
     }
 
     /// Renders one page.
@@ -181,7 +183,7 @@ impl<'a> Renderer<'a> {
         current: Option<&dyn CurrentOutput>,
     ) -> Result<Rendered, Diagnostic> {
         let path = self.output_path(page);
-        let mut values = PageValues::default();
+        let mut values = PageValues::new(&self.shared);
         let template = self.context(page, &mut values);
         let fingerprint = current.map(|current| {
             let fingerprint = values.fingerprint(&self.theme.fingerprint, template);
@@ -191,14 +193,13 @@ impl<'a> Renderer<'a> {
             return Ok(Rendered { path, bytes: None, fingerprint: Some(fingerprint) });
         }
         let html = self.theme.render(template, &values.into_context(), &format!("/{path}"))?;
-        Ok(Rendered { path, bytes: Some(html.into_bytes()), fingerprint: fingerprint.map(|(_, f)| f) })
+        Ok(Rendered { path, bytes: Some(html), fingerprint: fingerprint.map(|(_, f)| f) })
     }
 
     /// Fills `ctx` with the page's template values; returns the template.
     fn context(&self, page: &Page, ctx: &mut PageValues) -> &'static str {
         let v = &self.views;
         let lib = v.library;
-        ctx.insert("site", &self.site);
         let config = v.config;
         let (template, title, description, kind): PageText = match page {
             Page::Front => {

@@ -9,6 +9,9 @@ use walkdir::WalkDir;
 use crate::cache::ContentHash;
 use crate::error::{Diagnostic, Error};
 
+/// Bytes set aside for a rendered page: most of the default theme's pages fit.
+const PAGE_CAPACITY: usize = 16 * 1024;
+
 /// The default theme's templates, embedded at compile time.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
@@ -73,7 +76,7 @@ impl Theme {
             }
         }
         let mut tera = Tera::default();
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fns(escape_html, escape_html_into);
         tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
             .map_err(|e| Error::Template(parse_error(&sources, &e)))?;
         let fingerprint = fingerprint(&sources);
@@ -89,9 +92,15 @@ impl Theme {
             .collect()
     }
 
-    /// Renders `template`; an error names the template, its line and the page.
-    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|e| self.render_error(template, page, &e))
+    /// Renders `template` to the page's bytes; an error names the template, its line and
+    /// the page.
+    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<Vec<u8>, Diagnostic> {
+        // Room for a typical page up front, so the buffer is not regrown and copied as it fills.
+        let mut html = Vec::with_capacity(PAGE_CAPACITY);
+        self.tera
+            .render_to(template, context, &mut html)
+            .map_err(|e| self.render_error(template, page, &e))?;
+        Ok(html)
     }
 
     fn render_error(&self, template: &str, page: &str, err: &tera::Error) -> Diagnostic {
@@ -140,21 +149,40 @@ fn fingerprint(sources: &[(String, String, String)]) -> ContentHash {
 /// Escapes text for HTML text and quoted attributes. Unlike Tera's default it leaves `/`
 /// alone, so URLs stay readable.
 pub fn escape_html(text: &str) -> String {
-    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+    if !text.bytes().any(|b| html_entity(b).is_some()) {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    let mut out = Vec::with_capacity(text.len() + 8);
+    // Writing into a Vec cannot fail; the bytes are the text's with ASCII replaced by ASCII.
+    let _ = escape_html_into(text, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `escape_html` written straight into a page's output: `{{ }}` tags use it, which saves a
+/// string per value printed.
+pub fn escape_html_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut clean_from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(entity) = html_entity(b) {
+            out.write_all(&bytes[clean_from..i])?;
+            out.write_all(entity.as_bytes())?;
+            clean_from = i + 1;
         }
     }
-    out
+    out.write_all(&bytes[clean_from..])
+}
+
+/// The entity that replaces a byte in HTML text, if it needs one.
+fn html_entity(byte: u8) -> Option<&'static str> {
+    match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    }
 }
 
 fn error_chain(err: &tera::Error) -> String {
@@ -188,4 +216,34 @@ fn parse_error(sources: &[(String, String, String)], err: &tera::Error) -> Diagn
         d = d.at(line, col);
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped_the_same_into_a_page_as_into_a_string() {
+        let samples = ["", "plain", "a/b?c=d", "Tom & Jerry's \"<b>\"", "<<&&>>", "é & ü ‘x’"];
+        for text in samples {
+            let mut streamed = Vec::new();
+            escape_html_into(text, &mut streamed).unwrap();
+            assert_eq!(String::from_utf8(streamed).unwrap(), escape_html(text), "{text:?}");
+        }
+        assert_eq!(escape_html("Tom & Jerry's \"<b>\""), "Tom &amp; Jerry&#39;s &quot;&lt;b&gt;&quot;");
+    }
+
+    #[test]
+    fn templates_escape_printed_values_but_not_conditions() {
+        let mut tera = Tera::default();
+        tera.set_escape_fns(escape_html, escape_html_into);
+        tera.add_raw_template(
+            "t.html",
+            "{% if v == \"a & b\" %}same{% endif %}|{% if v %}{{ v }}{% endif %}|{{ v | safe }}",
+        )
+        .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("v", "a & b");
+        assert_eq!(tera.render("t.html", &context).unwrap(), "same|a &amp; b|a & b");
+    }
 }

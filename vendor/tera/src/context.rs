@@ -13,12 +13,15 @@ use crate::errors::{Error, Result as TeraResult};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
     data: BTreeMap<String, Value>,
+    // Broadsheet patch: values shared by many renders (a site's settings), looked up when
+    // `data` lacks a name, so that each render need not copy them.
+    shared: Option<std::sync::Arc<Context>>,
 }
 
 impl Context {
     /// Initializes an empty context
     pub fn new() -> Self {
-        Context { data: BTreeMap::new() }
+        Context { data: BTreeMap::new(), shared: None }
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -78,11 +81,20 @@ impl Context {
     /// ```
     pub fn extend(&mut self, mut source: Context) {
         self.data.append(&mut source.data);
+        if self.shared.is_none() {
+            self.shared = source.shared;
+        }
     }
 
     /// Converts the context to a `serde_json::Value` consuming the context.
     pub fn into_json(self) -> Value {
-        let mut m = Map::new();
+        let mut m = match self.shared {
+            Some(shared) => match (*shared).clone().into_json() {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            },
+            None => Map::new(),
+        };
         for (key, value) in self.data {
             m.insert(key, value);
         }
@@ -97,7 +109,7 @@ impl Context {
                 for (key, value) in m {
                     data.insert(key, value);
                 }
-                Ok(Context { data })
+                Ok(Context { data, shared: None })
             }
             _ => Err(Error::msg(
                 "Creating a Context from a Value/Serialize requires it being a JSON object",
@@ -115,7 +127,16 @@ impl Context {
 
     /// Returns the value at a given key index.
     pub fn get(&self, index: &str) -> Option<&Value> {
-        self.data.get(index)
+        match self.data.get(index) {
+            Some(value) => Some(value),
+            None => self.shared.as_ref().and_then(|shared| shared.get(index)),
+        }
+    }
+
+    /// Broadsheet patch: values this context falls back to for names it does not hold
+    /// itself; one `Arc` can serve every render of a build. `into_json` includes them.
+    pub fn set_shared(&mut self, shared: std::sync::Arc<Context>) {
+        self.shared = Some(shared);
     }
 
     /// Remove a key from the context, returning the value at the key if the key was previously inserted into the context.
@@ -125,7 +146,7 @@ impl Context {
 
     /// Checks if a value exists at a specific index.
     pub fn contains_key(&self, index: &str) -> bool {
-        self.data.contains_key(index)
+        self.get(index).is_some()
     }
 }
 
@@ -358,14 +379,21 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
-    PointerMachina::new(pointer).map(unescape_pointer_token).try_fold(
-        value,
-        |target, token| match target {
-            Value::Object(map) => map.get(token.as_ref()),
-            Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
-            _ => None,
-        },
-    )
+    let step = |target: &'a Value, token: std::borrow::Cow<str>| match target {
+        Value::Object(map) => map.get(token.as_ref()),
+        Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
+        _ => None,
+    };
+    // Broadsheet patch: a plain dotted path (no quotes, brackets or backslashes, which is
+    // nearly every path) splits on its dots, as the state machine would, without it.
+    if pointer.bytes().all(|b| !matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']')) {
+        return pointer
+            .split('.')
+            .filter(|token| !token.is_empty())
+            .map(unescape_pointer_token)
+            .try_fold(value, step);
+    }
+    PointerMachina::new(pointer).map(unescape_pointer_token).try_fold(value, step)
 }
 
 /// serde jsons parse_index

@@ -21,6 +21,9 @@ const ONE_OFF_TEMPLATE_NAME: &str = "__tera_one_off";
 
 /// The escape function type definition
 pub type EscapeFn = fn(&str) -> String;
+/// Broadsheet patch: an escape function that writes the escaped text straight into the output.
+/// It must write exactly what the `EscapeFn` set with it returns.
+pub type EscapeIntoFn = fn(&str, &mut dyn std::io::Write) -> std::io::Result<()>;
 
 /// Main point of interaction in this library.
 ///
@@ -76,6 +79,8 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    // Broadsheet patch: the streaming twin of `escape_fn`, when one was set.
+    escape_into: Option<EscapeIntoFn>,
 }
 
 impl Tera {
@@ -95,6 +100,7 @@ impl Tera {
             testers: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_into: None,
         };
 
         tera.load_from_glob()?;
@@ -820,11 +826,27 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        self.escape_into = None;
+    }
+
+    /// Broadsheet patch: sets the escape function together with a twin that writes the
+    /// escaped text into the output instead of returning a new string; `{{ }}` tags use the
+    /// twin, everything else `escape`. Both must produce the same text.
+    pub fn set_escape_fns(&mut self, escape: EscapeFn, escape_into: EscapeIntoFn) {
+        self.escape_fn = escape;
+        self.escape_into = Some(escape_into);
+    }
+
+    #[doc(hidden)]
+    #[inline]
+    pub fn get_escape_into_fn(&self) -> Option<EscapeIntoFn> {
+        self.escape_into
     }
 
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_into = None;
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -899,6 +921,7 @@ impl Default for Tera {
             functions: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_into: None,
         };
 
         tera.register_tera_filters();

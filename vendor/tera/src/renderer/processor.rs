@@ -337,6 +337,19 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if escape {
+            return Ok(Cow::Owned(
+                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
+            ));
+        }
+        Ok(res)
+    }
+
+    /// Broadsheet patch: `eval_expression` without its last step, escaping; returns the value
+    /// and whether `eval_expression` would escape it. `{{ }}` tags escape straight into the
+    /// output and conditions need no escaping (escaping keeps emptiness and equality).
+    fn eval_expression_unescaped(&mut self, expr: &'a Expr) -> Result<(Val<'a>, bool)> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -404,7 +417,7 @@ impl<'a> Processor<'a> {
                                 return Err(e);
                             }
                             // A negative undefined ident is !false so truthy
-                            return Ok(Cow::Owned(Value::Bool(true)));
+                            return Ok((Cow::Owned(Value::Bool(true)), false));
                         }
                     }
                 }
@@ -437,17 +450,13 @@ impl<'a> Processor<'a> {
 
         // Lastly, we need to check if the expression is negated, thus turning it into a bool
         if expr.negated {
-            return Ok(Cow::Owned(Value::Bool(!res.is_truthy())));
+            return Ok((Cow::Owned(Value::Bool(!res.is_truthy())), false));
         }
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
-        if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            res = Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
-            );
-        }
-
-        Ok(res)
+        let escape =
+            self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe();
+        Ok((res, escape))
     }
 
     /// Render an expression and never escape its result
@@ -604,8 +613,9 @@ impl<'a> Processor<'a> {
                         }
                     }
                     LogicOperator::Eq | LogicOperator::NotEq => {
-                        let mut lhs_val = self.eval_expression(lhs)?;
-                        let mut rhs_val = self.eval_expression(rhs)?;
+                        // Broadsheet patch: compared unescaped (escaping is one-to-one).
+                        let mut lhs_val = self.eval_expression_unescaped(lhs)?.0;
+                        let mut rhs_val = self.eval_expression_unescaped(rhs)?.0;
 
                         // Monomorphize number vals.
                         if lhs_val.is_number() || rhs_val.is_number() {
@@ -631,8 +641,10 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::Ident(_) => {
+                // Broadsheet patch: truthiness of the unescaped value (escaping keeps emptiness).
                 let mut res = self
-                    .eval_expression(bool_expr)
+                    .eval_expression_unescaped(bool_expr)
+                    .map(|(value, _)| value)
                     .unwrap_or(Cow::Owned(Value::Bool(false)))
                     .is_truthy();
                 if bool_expr.negated {
@@ -960,7 +972,20 @@ impl<'a> Processor<'a> {
             Node::Comment(_, _) => (),
             // Broadsheet patch: bytes straight through, not the formatting machinery.
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            // Broadsheet patch: a macro call writes straight into the output, and text is
+            // escaped straight into it, instead of through intermediate strings.
+            Node::VariableBlock(_, ref expr) => match expr.val {
+                ExprVal::MacroCall(ref macro_call) if expr.filters.is_empty() && !expr.negated => {
+                    self.eval_macro_call(macro_call, write)?
+                }
+                _ => match self.tera.get_escape_into_fn() {
+                    Some(escape_into) => match self.eval_expression_unescaped(expr)? {
+                        (value, true) => escape_into(value.as_str().unwrap(), write)?,
+                        (value, false) => value.render(write)?,
+                    },
+                    None => self.eval_expression(expr)?.render(write)?,
+                },
+            },
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(
