@@ -344,6 +344,10 @@ impl Output<'_> {
 }
 
 impl render::CurrentOutput for Output<'_> {
+    fn knows(&self, file: &str) -> bool {
+        self.records.knows(file)
+    }
+
     fn holds(&self, file: &str, fingerprint: &cache::PageFingerprint) -> bool {
         self.records.unchanged(file, fingerprint, || self.staging.current_stamp(file))
     }

@@ -1,5 +1,6 @@
 //! Stage 5 (render): every page of the site as `OutputFile`s, in memory; no disk access.
 
+mod encode;
 mod feeds;
 mod fingerprint;
 mod lists;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::fingerprint::{CurrentOutput, PageValues, Rendered, SharedValues};
+use super::fingerprint::{CurrentOutput, PageValues, Purpose, Rendered, SharedValues};
 use super::lists::PageText;
 use super::theme::{Theme, BUILTIN_ASSETS};
 use super::views::Views;
@@ -147,9 +147,8 @@ impl<'a> Renderer<'a> {
         // A build renders every page; the preview renders one at a time.
         let whole_site = matches!(related, RelatedLists::All(_));
         let views = Views::new(library, config, tz, whole_site);
-        let mut shared = serde_json::Map::new();
-        shared.insert("site".to_string(), tera::to_value(views.site()).unwrap_or_default());
-        Renderer { views, theme, related, shared: SharedValues::new(shared), now }
+        let shared = SharedValues::new("site", &views.site());
+        Renderer { views, theme, related, shared, now }
     }
 
     /// Renders one page.
@@ -159,9 +158,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page, unless it comes from a template and `current` says the output
-    /// already holds it rendered from inputs with the same fingerprint. Then only its
-    /// template values are built, and only to fingerprint them. Without `current`
-    /// (a preview), pages are rendered without fingerprints.
+    /// already holds it rendered from inputs with the same fingerprint. Then its view
+    /// structs are only encoded to fingerprint them, and no template values are built.
+    /// Without `current` (a preview), pages are rendered without fingerprints.
     pub fn render_unless(
         &self,
         page: &Page,
@@ -183,17 +182,33 @@ impl<'a> Renderer<'a> {
         current: Option<&dyn CurrentOutput>,
     ) -> Result<Rendered, Diagnostic> {
         let path = self.output_path(page);
-        let mut values = PageValues::new(&self.shared);
-        let template = self.context(page, &mut values);
-        let fingerprint = current.map(|current| {
-            let fingerprint = values.fingerprint(&self.theme.fingerprint, template);
-            (current.holds(&path, &fingerprint), fingerprint)
-        });
-        if let Some((true, fingerprint)) = fingerprint {
-            return Ok(Rendered { path, bytes: None, fingerprint: Some(fingerprint) });
-        }
+        let theme = &self.theme.fingerprint;
+        let (template, values, fingerprint) = match current {
+            None => {
+                let mut values = PageValues::new(&self.shared, Purpose::Render);
+                (self.context(page, &mut values), values, None)
+            }
+            // The last build wrote this page: fingerprint first, build values only if needed.
+            Some(current) if current.knows(&path) => {
+                let mut print = PageValues::new(&self.shared, Purpose::Fingerprint);
+                let template = self.context(page, &mut print);
+                let fingerprint = print.fingerprint(theme, template);
+                if let Some(fingerprint) = fingerprint.filter(|f| current.holds(&path, f)) {
+                    return Ok(Rendered { path, bytes: None, fingerprint: Some(fingerprint) });
+                }
+                let mut values = PageValues::new(&self.shared, Purpose::Render);
+                self.context(page, &mut values);
+                (template, values, fingerprint)
+            }
+            Some(_) => {
+                let mut values = PageValues::new(&self.shared, Purpose::Both);
+                let template = self.context(page, &mut values);
+                let fingerprint = values.fingerprint(theme, template);
+                (template, values, fingerprint)
+            }
+        };
         let html = self.theme.render(template, &values.into_context(), &format!("/{path}"))?;
-        Ok(Rendered { path, bytes: Some(html), fingerprint: fingerprint.map(|(_, f)| f) })
+        Ok(Rendered { path, bytes: Some(html), fingerprint })
     }
 
     /// Fills `ctx` with the page's template values; returns the template.
