@@ -70,9 +70,25 @@ impl Encoder<'_> {
         self.str(variant);
     }
 
+    /// A number: its kind's tag, then its eight bytes.
+    fn number(&mut self, kind: u8, bytes: [u8; 8]) -> Result<(), EncodeError> {
+        self.tag(kind);
+        self.out.extend_from_slice(&bytes);
+        Ok(())
+    }
+
     fn reborrow(&mut self) -> Encoder<'_> {
         Encoder { out: self.out }
     }
+}
+
+/// Integers: widened to 64 bits, after the tag of their signedness.
+macro_rules! encode_numbers {
+    ($($method:ident($type:ty) => $tag:ident as $wide:ty,)*) => {$(
+        fn $method(mut self, v: $type) -> Result<(), EncodeError> {
+            self.number(tag::$tag, <$wide>::from(v).to_le_bytes())
+        }
+    )*};
 }
 
 impl<'o> ser::Serializer for Encoder<'o> {
@@ -90,41 +106,21 @@ impl<'o> ser::Serializer for Encoder<'o> {
         self.tag(if v { tag::TRUE } else { tag::FALSE });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), EncodeError> {
-        self.serialize_i64(v.into())
+    encode_numbers! {
+        serialize_i8(i8) => SIGNED as i64,
+        serialize_i16(i16) => SIGNED as i64,
+        serialize_i32(i32) => SIGNED as i64,
+        serialize_i64(i64) => SIGNED as i64,
+        serialize_u8(u8) => UNSIGNED as u64,
+        serialize_u16(u16) => UNSIGNED as u64,
+        serialize_u32(u32) => UNSIGNED as u64,
+        serialize_u64(u64) => UNSIGNED as u64,
     }
-    fn serialize_i16(self, v: i16) -> Result<(), EncodeError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), EncodeError> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i64(mut self, v: i64) -> Result<(), EncodeError> {
-        self.tag(tag::SIGNED);
-        self.out.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), EncodeError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), EncodeError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), EncodeError> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u64(mut self, v: u64) -> Result<(), EncodeError> {
-        self.tag(tag::UNSIGNED);
-        self.out.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), EncodeError> {
-        self.serialize_f64(v.into())
+    fn serialize_f32(mut self, v: f32) -> Result<(), EncodeError> {
+        self.number(tag::FLOAT, f64::from(v).to_bits().to_le_bytes())
     }
     fn serialize_f64(mut self, v: f64) -> Result<(), EncodeError> {
-        self.tag(tag::FLOAT);
-        self.out.extend_from_slice(&v.to_bits().to_le_bytes());
-        Ok(())
+        self.number(tag::FLOAT, v.to_bits().to_le_bytes())
     }
     fn serialize_char(mut self, v: char) -> Result<(), EncodeError> {
         self.str(v.encode_utf8(&mut [0; 4]));
@@ -220,50 +216,29 @@ impl<'o> ser::Serializer for Encoder<'o> {
     }
 }
 
-impl ser::SerializeSeq for Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        value.serialize(self.reborrow())
-    }
-    fn end(mut self) -> Result<(), EncodeError> {
-        self.tag(tag::END);
-        Ok(())
-    }
+/// Lists: every element as itself, then the end mark.
+macro_rules! encode_list {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Encoder<'_> {
+            type Ok = ();
+            type Error = EncodeError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+                value.serialize(self.reborrow())
+            }
+            fn end(mut self) -> Result<(), EncodeError> {
+                self.tag(tag::END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        value.serialize(self.reborrow())
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeTupleStruct for Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        value.serialize(self.reborrow())
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        ser::SerializeSeq::end(self)
-    }
-}
-
-impl ser::SerializeTupleVariant for Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        value.serialize(self.reborrow())
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        ser::SerializeSeq::end(self)
-    }
-}
+encode_list!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for Encoder<'_> {
     type Ok = ();
@@ -280,34 +255,25 @@ impl ser::SerializeMap for Encoder<'_> {
     }
 }
 
-impl ser::SerializeStruct for Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        self.str(key);
-        value.serialize(self.reborrow())
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        ser::SerializeMap::end(self)
-    }
+/// Structs: every field as its name then its value, then the end mark (as a map).
+macro_rules! encode_struct {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Encoder<'_> {
+            type Ok = ();
+            type Error = EncodeError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), EncodeError> {
+                self.str(key);
+                value.serialize(self.reborrow())
+            }
+            fn end(self) -> Result<(), EncodeError> {
+                ser::SerializeMap::end(self)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for Encoder<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        self.str(key);
-        value.serialize(self.reborrow())
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        ser::SerializeMap::end(self)
-    }
-}
+encode_struct!(SerializeStruct, SerializeStructVariant);
