@@ -7,7 +7,6 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tera::Context;
-
 use xxhash_rust::xxh3::Xxh3;
 
 use super::encode::encode;
