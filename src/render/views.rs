@@ -138,8 +138,8 @@ pub struct RelatedArticle<'a> {
     pub image: Option<ImageView<'a>>,
 }
 
-/// Schema.org `NewsArticle` as JSON-LD. Fields are in the order of their JSON names, as
-/// search engines' testing tools show them.
+/// Schema.org `NewsArticle` as JSON-LD. Fields are declared in the alphabetical order of
+/// their JSON names, the order the output had when it was built as a sorted JSON map.
 #[derive(Serialize)]
 struct NewsArticleLd<'a> {
     #[serde(rename = "@context")]
