@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::text::{html_text, Analyzer, WordCache, SUMMARY_BOOST, TITLE_BOOST};
+use super::text::{Analyzer, TermCounter, SUMMARY_BOOST, TITLE_BOOST};
 use crate::config::RelatedConfig;
 use crate::library::Library;
 
@@ -72,24 +72,29 @@ pub fn frequency_cap(articles: usize) -> usize {
 pub type TermBag = Vec<(u64, f32)>;
 
 /// Every article's term bag, in article order: `known(entry)` when it has one (from the
-/// incremental cache), else analysed now.
+/// incremental cache), else analysed now. The articles go in a few chunks per thread, each
+/// with one counter, so that a word is analysed once per chunk (rayon's `map_init` would
+/// start a fresh counter for every piece of work it splits off, as often as stealing asks).
 pub fn term_bags(
     library: &Library,
     analyzer: &Analyzer,
     known: impl Fn(&crate::library::Entry) -> Option<Arc<TermBag>> + Sync,
 ) -> Vec<Arc<TermBag>> {
+    let chunk = library.entries.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let known = &known;
     library
         .entries
-        .par_iter()
-        .map_init(WordCache::default, |cache, e| {
-            known(e).unwrap_or_else(|| Arc::new(bag(analyzer, cache, e)))
+        .par_chunks(chunk)
+        .flat_map_iter(|entries| {
+            let mut counter = TermCounter::default();
+            entries.iter().map(move |e| known(e).unwrap_or_else(|| Arc::new(bag(analyzer, &mut counter, e))))
         })
         .collect()
 }
 
 /// The one article's term bag, analysed now.
 pub fn term_bag(analyzer: &Analyzer, entry: &crate::library::Entry) -> TermBag {
-    bag(analyzer, &mut WordCache::default(), entry)
+    bag(analyzer, &mut TermCounter::default(), entry)
 }
 
 /// What BM25 needs of the whole collection besides one article's bag: how many articles
@@ -157,17 +162,12 @@ impl Index {
 }
 
 /// Term frequencies of one article, the headline and standfirst boosted, sorted by term id.
-fn bag(analyzer: &Analyzer, cache: &mut WordCache, entry: &crate::library::Entry) -> TermBag {
-    let mut tf: HashMap<u64, f32> = HashMap::default();
+fn bag(analyzer: &Analyzer, counter: &mut TermCounter, entry: &crate::library::Entry) -> TermBag {
     let a = &entry.article;
-    let mut add =
-        |text: &str, weight: f32| analyzer.term_ids(text, cache, |t| *tf.entry(t).or_default() += weight);
-    add(&a.title, TITLE_BOOST);
-    add(&a.summary, SUMMARY_BOOST);
-    add(&html_text(&a.html), 1.0);
-    let mut bag: Vec<(u64, f32)> = tf.into_iter().collect();
-    bag.sort_unstable_by_key(|(t, _)| *t);
-    bag
+    counter.add_text(analyzer, &a.title, TITLE_BOOST);
+    counter.add_text(analyzer, &a.summary, SUMMARY_BOOST);
+    counter.add_html(analyzer, &a.html, 1.0);
+    counter.take()
 }
 
 /// The article's most distinctive terms by BM25 weight, L2-normalised.

@@ -32,26 +32,6 @@ impl Analyzer {
         Analyzer { stop_words, stemmer }
     }
 
-    /// Calls `emit(term id)` for every index term of `text`, in order. `cache` remembers each
-    /// word's term (or that it is no term), so a word is lower-cased, looked up in the stop
-    /// words and stemmed once per thread, not once per occurrence.
-    pub fn term_ids(&self, text: &str, cache: &mut WordCache, mut emit: impl FnMut(u64)) {
-        for word in words(text) {
-            let id = match cache.get(word) {
-                Some(id) => *id,
-                None => {
-                    let mut id = None;
-                    self.terms(word, |term| id = Some(term_id(term)));
-                    cache.insert(word.to_string(), id);
-                    id
-                }
-            };
-            if let Some(id) = id {
-                emit(id);
-            }
-        }
-    }
-
     /// Calls `emit(term)` for every index term of `text`, in order.
     pub fn terms(&self, text: &str, mut emit: impl FnMut(&str)) {
         self.terms_with_words(text, |term, _| emit(term));
@@ -61,7 +41,7 @@ impl Analyzer {
     /// came from, in order.
     pub fn terms_with_words(&self, text: &str, mut emit: impl FnMut(&str, &str)) {
         let mut lower = String::new();
-        for word in words(text) {
+        for word in words::<false>(text) {
             if word.chars().count() < 2 || word.chars().all(|c| c.is_ascii_digit()) {
                 continue;
             }
@@ -78,8 +58,84 @@ impl Analyzer {
     }
 }
 
-/// Word -> its term id, or `None` for stop words and numbers.
-pub type WordCache = FxHashMap<String, Option<u64>>;
+/// Counts an article's index terms with per-thread memory of the analysis: each distinct
+/// word is lower-cased, looked up in the stop words and stemmed once per thread, not once
+/// per occurrence, and its term gets a dense slot, so that counting an occurrence costs one
+/// hash lookup of the word.
+#[derive(Default)]
+pub struct TermCounter {
+    /// Word -> its term's slot, or `NO_TERM` for stop words and numbers.
+    slot_of_word: FxHashMap<Box<str>, u32>,
+    /// Term id -> slot (consulted only for words not seen before).
+    slot_of_term: FxHashMap<u64, u32>,
+    /// Slot -> term id.
+    terms: Vec<u64>,
+    /// Slot -> weighted count in the article being counted.
+    counts: Vec<f32>,
+    /// Slots counted in the article being counted, in first-seen order.
+    touched: Vec<u32>,
+}
+
+const NO_TERM: u32 = u32::MAX;
+
+impl TermCounter {
+    /// Adds `weight` per occurrence of each index term of plain `text`.
+    pub fn add_text(&mut self, analyzer: &Analyzer, text: &str, weight: f32) {
+        self.add_words(analyzer, words::<false>(text), weight);
+    }
+
+    /// Adds `weight` per occurrence of each index term of an HTML fragment's text (the words
+    /// `html_text` would give: tags are gaps, so are ampersands).
+    pub fn add_html(&mut self, analyzer: &Analyzer, html: &str, weight: f32) {
+        self.add_words(analyzer, words::<true>(html), weight);
+    }
+
+    fn add_words<'t>(&mut self, analyzer: &Analyzer, words: impl Iterator<Item = &'t str>, weight: f32) {
+        for word in words {
+            let slot = match self.slot_of_word.get(word) {
+                Some(&slot) => slot,
+                None => self.learn(analyzer, word),
+            };
+            if slot == NO_TERM {
+                continue;
+            }
+            let count = &mut self.counts[slot as usize];
+            if *count == 0.0 {
+                self.touched.push(slot);
+            }
+            // Counts start at 0.0 and add in occurrence order, as a map entry would.
+            *count += weight;
+        }
+    }
+
+    /// Analyses a word seen for the first time on this thread and remembers its slot.
+    fn learn(&mut self, analyzer: &Analyzer, word: &str) -> u32 {
+        let mut term = None;
+        analyzer.terms(word, |t| term = Some(term_id(t)));
+        let slot = match term {
+            None => NO_TERM,
+            Some(id) => *self.slot_of_term.entry(id).or_insert_with(|| {
+                self.terms.push(id);
+                self.counts.push(0.0);
+                (self.terms.len() - 1) as u32
+            }),
+        };
+        self.slot_of_word.insert(word.into(), slot);
+        slot
+    }
+
+    /// The counted terms (term id, weighted count), sorted by term id; the counter is then
+    /// ready for the next article.
+    pub fn take(&mut self) -> Vec<(u64, f32)> {
+        let mut bag: Vec<(u64, f32)> = self
+            .touched
+            .drain(..)
+            .map(|slot| (self.terms[slot as usize], std::mem::take(&mut self.counts[slot as usize])))
+            .collect();
+        bag.sort_unstable_by_key(|(t, _)| *t);
+        bag
+    }
+}
 
 /// A 64-bit id for a term, the same in every run on every machine (FxHash has no random key).
 pub fn term_id(term: &str) -> u64 {
@@ -89,8 +145,10 @@ pub fn term_id(term: &str) -> u64 {
 }
 
 /// The words of `text`: its runs of alphanumeric characters (Unicode's definition). ASCII,
-/// most of a news text, is tested a byte at a time without decoding characters.
-fn words(text: &str) -> impl Iterator<Item = &str> {
+/// most of a news text, is tested a byte at a time without decoding characters. With
+/// `SKIP_TAGS`, `text` is HTML and each tag (`<` to the next `>`; an unclosed one hides the
+/// rest) is a gap between words.
+fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
     let mut pos = 0;
     std::iter::from_fn(move || {
         let start = loop {
@@ -98,7 +156,11 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
             if alphanumeric {
                 break pos;
             }
-            pos += len;
+            pos += if SKIP_TAGS && text.as_bytes()[pos] == b'<' {
+                text[pos..].find('>').map_or(text.len() - pos, |end| end + 1)
+            } else {
+                len
+            };
         };
         while let Some((true, len)) = char_class(text, pos) {
             pos += len;
@@ -109,6 +171,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// Whether the character at byte `pos` of `text` is alphanumeric, and its length in bytes;
 /// `None` at the end.
+#[inline(always)]
 fn char_class(text: &str, pos: usize) -> Option<(bool, usize)> {
     let byte = *text.as_bytes().get(pos)?;
     if byte.is_ascii() {
@@ -204,9 +267,9 @@ mod tests {
         let text = "Kyiv's 2026 budget—Zürich, Αθήνα & 東京 «x»  a1 ";
         let expected: Vec<&str> =
             text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-        assert_eq!(words(text).collect::<Vec<_>>(), expected);
+        assert_eq!(words::<false>(text).collect::<Vec<_>>(), expected);
         assert_eq!(expected, ["Kyiv", "s", "2026", "budget", "Zürich", "Αθήνα", "東京", "x", "a1"]);
-        assert_eq!(words("").count(), 0);
+        assert_eq!(words::<false>("").count(), 0);
     }
 
     #[test]
@@ -215,6 +278,55 @@ mod tests {
         assert_eq!(html_text("x <a href=\"<y>\">z"), "x  \">z");
         assert_eq!(html_text("cut <unclosed tag"), "cut  ");
         assert_eq!(html_text("plain"), "plain");
+    }
+
+    /// The bag the counter's definition gives: each term of the text (HTML through
+    /// `html_text`), counted with its weight in occurrence order, sorted by term id.
+    fn reference_bag(analyzer: &Analyzer, parts: &[(&str, bool, f32)]) -> Vec<(u64, f32)> {
+        let mut counts: Vec<(u64, f32)> = Vec::new();
+        for &(text, is_html, weight) in parts {
+            let text = if is_html { html_text(text) } else { text.to_string() };
+            analyzer.terms(&text, |term| match counts.iter_mut().find(|(id, _)| *id == term_id(term)) {
+                Some((_, count)) => *count += weight,
+                None => counts.push((term_id(term), weight)),
+            });
+        }
+        counts.sort_by_key(|(id, _)| *id);
+        counts
+    }
+
+    #[test]
+    fn term_counter_matches_the_text_of_the_html_and_resets_between_articles() {
+        let en = Analyzer::new("en", true);
+        let mut counter = TermCounter::default();
+        let articles: [&[(&str, bool, f32)]; 3] = [
+            &[
+                ("Investors invest in Zürich", false, TITLE_BOOST),
+                (
+                    "<p class=\"lead\">Investing &amp; investors <a href=\"/zurich/\">Zürich</a></p>",
+                    true,
+                    1.0,
+                ),
+            ],
+            &[
+                ("Zürich", false, SUMMARY_BOOST),
+                ("x <a href=\"<y>\">banks z</a> cut <unclosed banks", true, 1.0),
+            ],
+            &[("", false, TITLE_BOOST), ("<p></p>", true, 1.0)],
+        ];
+        for parts in articles {
+            for &(text, is_html, weight) in parts {
+                if is_html {
+                    counter.add_html(&en, text, weight);
+                } else {
+                    counter.add_text(&en, text, weight);
+                }
+            }
+            assert_eq!(counter.take(), reference_bag(&en, parts));
+        }
+        // The attribute's words are not the text's: `lead` and `zurich` are not counted.
+        counter.add_html(&en, "<p class=\"lead\"><a href=\"/zurich/\">x</a></p>", 1.0);
+        assert_eq!(counter.take(), vec![]);
     }
 
     #[test]
