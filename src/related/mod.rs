@@ -57,14 +57,31 @@ pub struct Engine {
 
 /// Per-thread accumulators, reused from article to article.
 struct Scratch {
-    text: Vec<f32>,
-    tags: Vec<f32>,
+    /// Per article, the evidence summed so far (text and tags side by side: one cache line
+    /// per candidate, which matters once the arrays outgrow the cache).
+    evidence: Vec<Evidence>,
+    /// The articles with evidence, in first-touched order.
     touched: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Evidence {
+    text: f32,
+    tags: f32,
 }
 
 impl Scratch {
     fn new(articles: usize) -> Scratch {
-        Scratch { text: vec![0.0; articles], tags: vec![0.0; articles], touched: Vec::new() }
+        Scratch { evidence: vec![Evidence::default(); articles], touched: Vec::new() }
+    }
+
+    /// The candidate's evidence, noted as touched the first time.
+    fn candidate(&mut self, doc: u32) -> &mut Evidence {
+        let evidence = &mut self.evidence[doc as usize];
+        if *evidence == Evidence::default() {
+            self.touched.push(doc);
+        }
+        evidence
     }
 }
 
@@ -214,18 +231,12 @@ impl Engine {
         let d = id.index();
         for &(t, w) in &self.index.signatures[d] {
             for &(doc, v) in &self.index.text_postings[t as usize] {
-                if scratch.text[doc as usize] == 0.0 && scratch.tags[doc as usize] == 0.0 {
-                    scratch.touched.push(doc);
-                }
-                scratch.text[doc as usize] += w * v;
+                scratch.candidate(doc).text += w * v;
             }
         }
         for &(t, w) in &self.index.tag_vectors[d] {
             for &(doc, v) in &self.index.tag_postings[t as usize] {
-                if scratch.text[doc as usize] == 0.0 && scratch.tags[doc as usize] == 0.0 {
-                    scratch.touched.push(doc);
-                }
-                scratch.tags[doc as usize] += w * v;
+                scratch.candidate(doc).tags += w * v;
             }
         }
         // Keep the best `count` as we go; a candidate whose evidence cannot reach the current
@@ -234,10 +245,8 @@ impl Engine {
         let max_boost = 1.0 + c.category_weight.max(0.0) as f32 + c.date_weight.max(0.0) as f32;
         let mut best: Vec<Match> = Vec::with_capacity(c.count + 1);
         for &doc in &scratch.touched {
-            let tags = scratch.tags[doc as usize].min(1.0);
-            let signals = Signals { text: scratch.text[doc as usize], tags, ..Signals::default() };
-            scratch.text[doc as usize] = 0.0;
-            scratch.tags[doc as usize] = 0.0;
+            let evidence = std::mem::take(&mut scratch.evidence[doc as usize]);
+            let signals = Signals { text: evidence.text, tags: evidence.tags.min(1.0), ..Signals::default() };
             let bound = signals.score(c) * max_boost;
             if bound < c.min_score as f32 || (best.len() == c.count && bound < best[c.count - 1].score) {
                 continue;
