@@ -254,7 +254,8 @@ fn tag_index(library: &Library, cap: usize) -> (Vec<Vector>, Postings) {
         let mut v: Vector = entry.tags.iter().map(|&t| (t as u32, weight[t])).collect();
         v.sort_unstable_by_key(|(t, _)| *t);
         for &(t, w) in &v {
-            if library.tags[t as usize].articles.len() <= cap {
+            // A tag on every article weighs 0: evidence of nothing, so it links nothing.
+            if w > 0.0 && library.tags[t as usize].articles.len() <= cap {
                 postings[t as usize].push((doc as u32, w));
             }
         }

@@ -246,6 +246,9 @@ impl Engine {
         let mut best: Vec<Match> = Vec::with_capacity(c.count + 1);
         for &doc in &scratch.touched {
             let evidence = std::mem::take(&mut scratch.evidence[doc as usize]);
+            if evidence == Evidence::default() {
+                continue; // touched only by zero weights (and maybe more than once): no evidence
+            }
             let signals = Signals { text: evidence.text, tags: evidence.tags.min(1.0), ..Signals::default() };
             let bound = signals.score(c) * max_boost;
             if bound < c.min_score as f32 || (best.len() == c.count && bound < best[c.count - 1].score) {

@@ -196,3 +196,19 @@ fn explain_names_the_shared_terms_and_signals() {
     let words: Vec<String> = engine.shared_terms(&lib, bid, best.id).into_iter().map(|(w, _)| w).collect();
     assert!(words.contains(&"quarvex".to_string()) && words.contains(&"tellimar".to_string()), "{words:?}");
 }
+
+#[test]
+fn a_tag_on_every_article_adds_no_candidate_even_with_no_minimum_score() {
+    // The tag is on all three articles, so its weight is 0: it is evidence of nothing, and
+    // no candidate may come from it (nor come twice, once per posting).
+    let lib = library(&[
+        ("content/a/one.md", "title = \"Alpha\"\ndate = 2026-10-01\ntags = [\"all\"]", "Orchids."),
+        ("content/a/two.md", "title = \"Beta\"\ndate = 2026-10-02\ntags = [\"all\"]", "Tractors."),
+        ("content/a/three.md", "title = \"Gamma\"\ndate = 2026-10-03\ntags = [\"all\"]", "Violins."),
+    ]);
+    let config = RelatedConfig { min_score: 0.0, ..RelatedConfig::default() };
+    let engine = Engine::new(&lib, &config, "en");
+    for i in 0..3 {
+        assert_eq!(engine.matches(&lib, ArticleId(i)), vec![], "article {i}");
+    }
+}
