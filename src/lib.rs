@@ -242,7 +242,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             || options.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
         let records =
             if options.use_cache { PageRecords::open(site, &output) } else { PageRecords::default() };
-        let current = Output { records: &records, staging: &staging };
+        let current = Output { records: &records, staging: &staging, fingerprint: options.use_cache };
         let (fingerprints, kept) = current.render_all(&renderer, &pages, progress, &cancelled)?;
         clock.lap("render and write");
         if cancelled() {
@@ -305,6 +305,8 @@ fn save_records(
 struct Output<'a> {
     records: &'a PageRecords,
     staging: &'a Staging,
+    /// Whether pages are fingerprinted for the next build (not when no cache is saved).
+    fingerprint: bool,
 }
 
 impl Output<'_> {
@@ -324,7 +326,8 @@ impl Output<'_> {
                 if cancelled() {
                     return Err(Error::Interrupted);
                 }
-                let rendered = renderer.render_unless(page, Some(self)).map_err(Error::Template)?;
+                let current = self.fingerprint.then_some(self as &dyn render::CurrentOutput);
+                let rendered = renderer.render_unless(page, current).map_err(Error::Template)?;
                 let kept = rendered.bytes.is_none();
                 let claimed = match rendered.bytes {
                     Some(bytes) => self.staging.write(&OutputFile { path: rendered.path.clone(), bytes })?,

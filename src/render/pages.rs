@@ -160,7 +160,8 @@ impl<'a> Renderer<'a> {
     /// Renders one page, unless it comes from a template and `current` says the output
     /// already holds it rendered from inputs with the same fingerprint. Then its view
     /// structs are only encoded to fingerprint them, and no template values are built.
-    /// Without `current` (a preview), pages are rendered without fingerprints.
+    /// Without `current` (a preview, or a build that saves no cache), pages are rendered
+    /// without fingerprints.
     pub fn render_unless(
         &self,
         page: &Page,
