@@ -22,7 +22,7 @@ pub fn plan(site: &Path, library: &Library, assets: &[PathBuf]) -> Vec<Copy> {
     let mut copies = Vec::new();
     let dir = site.join("static");
     for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_file() {
+        if entry.file_type().is_file() && !crate::content::is_editor_scratch(entry.path()) {
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             copies.push(Copy { from: entry.path().to_path_buf(), to: slash(rel) });
         }

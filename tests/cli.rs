@@ -113,6 +113,30 @@ fn static_files_and_colocated_assets_are_copied() {
 }
 
 #[test]
+fn editor_backups_and_swap_files_are_neither_content_nor_copied() {
+    let (_dir, site) = common::site_copy("basic");
+    let draft = "+++\ntitle = \"Unpublished scoop\"\ndate = 2026-11-01\n+++\nNot yet.\n";
+    for scratch in [
+        "content/tech/scoop.md~",
+        "content/tech/#scoop.md#",
+        "content/tech/.#scoop.md",
+        "content/tech/scoop.tmp",
+    ] {
+        write(&site.join(scratch), draft);
+    }
+    write(&site.join("static/robots.txt~"), "User-agent: *\nDisallow: /old/\n");
+    write(&site.join("static/notes.swp"), "swap");
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files: Vec<String> = common::read_tree(&site.join("public")).into_keys().collect();
+    let leaked: Vec<&String> =
+        files.iter().filter(|f| f.contains("scoop") || f.ends_with('~') || f.ends_with(".swp")).collect();
+    assert!(leaked.is_empty(), "scratch files in the output: {leaked:?}");
+    assert!(files.contains(&"tech/rocket/rocket.svg".to_string()), "real assets are still copied: {files:?}");
+    assert!(files.contains(&"robots.txt".to_string()), "{files:?}");
+}
+
+#[test]
 fn quiet_prints_only_errors_and_verbose_adds_timings() {
     let (_dir, site) = common::site_copy("basic");
     write(

@@ -40,7 +40,7 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
                 continue;
             }
         };
-        if is_hidden(entry.path(), &root) {
+        if is_hidden(entry.path(), &root) || is_editor_scratch(entry.path()) {
             continue;
         }
         if entry.path_is_symlink() {
@@ -166,6 +166,19 @@ fn check_symlink(link: &Path, root: &Path) -> Result<(), String> {
 
 fn rel(site: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(site).unwrap_or(path).to_path_buf()
+}
+
+/// Editors' backups, autosaves, locks and swap files (`a.md~`, `#a.md#`, `.#a.md`,
+/// `a.swp`, `a.tmp`): never content or assets, never copied from `static/`, and not a
+/// reason for the preview to rebuild. A draft's backup must not be published beside it.
+pub(crate) fn is_editor_scratch(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || [".swp", ".swo", ".swx", ".tmp"].iter().any(|ext| name.ends_with(ext))
 }
 
 /// Dot-files and dot-folders (`.DS_Store`, `.git`) are not content.

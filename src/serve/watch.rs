@@ -145,8 +145,7 @@ pub fn start(
 /// Changes (paths relative to the site folder) that can affect the site: under content/,
 /// templates/ or static/, or config.toml; not editor backups, swap files or the output folder.
 fn relevant(rel: &Path) -> bool {
-    let name = rel.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    if name.starts_with(".#") || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") {
+    if crate::content::is_editor_scratch(rel) {
         return false;
     }
     let first =
@@ -166,5 +165,7 @@ mod tests {
         assert!(!relevant(Path::new("public/index.html")));
         assert!(!relevant(Path::new("content/a/.b.md.swp")));
         assert!(!relevant(Path::new("content/a/b.md~")));
+        assert!(!relevant(Path::new("content/a/#b.md#")));
+        assert!(!relevant(Path::new("static/.#style.css")));
     }
 }
