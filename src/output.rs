@@ -153,7 +153,8 @@ impl Staging {
     /// has. Called only after every page was rendered.
     pub fn commit(mut self) -> Result<Changes, Error> {
         let produced = std::mem::take(&mut *self.produced.lock().map_err(|_| poisoned())?);
-        let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+        let mut changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+        changed.sort_unstable(); // the same order on every run, whatever the threads did
         let mut changes =
             Changes { written: changed.len(), unchanged: produced.len() - 1 - changed.len(), removed: 0 };
         let previous = if self.update { previous_files(&self.target) } else { Vec::new() };
@@ -179,18 +180,116 @@ impl Staging {
             return Ok(changes);
         }
         let marker = marker_changed.then_some(MARKER);
-        for rel in changed.iter().map(String::as_str).chain(marker) {
-            let (from, to) = (self.temp.join(rel), self.target.join(rel));
-            create_parent(&to)?;
-            if to.is_dir() {
-                fs::remove_dir_all(&to).map_err(|e| Error::io("replace the folder", &to, e))?;
-            }
-            fs::rename(&from, &to).map_err(|e| Error::io("move into place", &to, e))?;
+        let stale: Vec<&str> =
+            previous.iter().map(String::as_str).filter(|p| !produced.contains(*p)).collect();
+        let mut journal = Journal::new(&self.target, &self.temp);
+        let applied = journal.apply(changed.iter().map(String::as_str).chain(marker), &stale);
+        if let Err(e) = applied {
+            return Err(journal.undo(e));
         }
-        changes.removed = remove_stale(&self.target, &previous, &produced)?;
+        changes.removed = journal.removed;
+        remove_empty_folders(&self.target, &stale);
         self.committed = true;
         let _ = fs::remove_dir_all(&self.temp);
+        let _ = fs::remove_dir_all(&journal.backup);
         Ok(changes)
+    }
+}
+
+/// The moves of an update commit, recorded so that a failure part-way can put every file
+/// back: a replaced or stale file is moved aside into a backup folder (beside the
+/// temporary one) rather than overwritten or deleted, until the whole update is in place.
+/// The backup is flat (files named by step number), so setting a file aside creates no
+/// folders.
+struct Journal<'a> {
+    target: &'a Path,
+    temp: &'a Path,
+    backup: PathBuf,
+    steps: Vec<Step<'a>>,
+    /// Stale files moved out of the site.
+    removed: usize,
+}
+
+/// One step; an old file set aside is `backup/<the step's index>`.
+enum Step<'a> {
+    /// A new file was moved to `rel` (if `moved_in`), the old one (if `had_old`) set aside.
+    Replaced { rel: &'a str, had_old: bool, moved_in: bool },
+    /// A stale file was set aside.
+    Removed { rel: &'a str },
+}
+
+impl<'a> Journal<'a> {
+    fn new(target: &'a Path, temp: &'a Path) -> Journal<'a> {
+        let mut name = temp.file_name().unwrap_or_default().to_os_string();
+        name.push("-replaced");
+        Journal { target, temp, backup: temp.with_file_name(name), steps: Vec::new(), removed: 0 }
+    }
+
+    /// Moves the changed files in and the stale files out.
+    fn apply(&mut self, changed: impl Iterator<Item = &'a str>, stale: &[&'a str]) -> Result<(), Error> {
+        fs::create_dir(&self.backup).map_err(|e| Error::io("create folder", &self.backup, e))?;
+        for rel in changed {
+            let (from, to) = (self.temp.join(rel), self.target.join(rel));
+            let had_old = to.symlink_metadata().is_ok();
+            if had_old {
+                self.set_aside(rel)?;
+            } else {
+                create_parent(&to)?;
+            }
+            self.steps.push(Step::Replaced { rel, had_old, moved_in: false });
+            fs::rename(&from, &to).map_err(|e| Error::io("move into place", &to, e))?;
+            if let Some(Step::Replaced { moved_in, .. }) = self.steps.last_mut() {
+                *moved_in = true;
+            }
+        }
+        for &rel in stale {
+            if self.target.join(rel).symlink_metadata().is_ok() {
+                self.set_aside(rel)?;
+                self.steps.push(Step::Removed { rel });
+                self.removed += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the old file at `rel` to the backup, under the number of the step about to be
+    /// recorded.
+    fn set_aside(&self, rel: &str) -> Result<(), Error> {
+        let from = self.target.join(rel);
+        fs::rename(&from, self.aside(self.steps.len()))
+            .map_err(|e| Error::io("move the old file aside", &from, e))
+    }
+
+    fn aside(&self, step: usize) -> PathBuf {
+        self.backup.join(step.to_string())
+    }
+
+    /// Puts the site back as it was, newest step first, and returns `failure`, with a note
+    /// of what could not be restored (kept in the backup folder) if anything.
+    fn undo(self, failure: Error) -> Error {
+        let mut lost = Vec::new();
+        for (number, step) in self.steps.iter().enumerate().rev() {
+            let (rel, had_old, moved_in) = match *step {
+                Step::Replaced { rel, had_old, moved_in } => (rel, had_old, moved_in),
+                Step::Removed { rel } => (rel, true, false),
+            };
+            let to = self.target.join(rel);
+            if moved_in {
+                let _ = fs::remove_file(&to);
+            }
+            if had_old && fs::rename(self.aside(number), &to).is_err() {
+                lost.push(rel);
+            }
+        }
+        if lost.is_empty() {
+            let _ = fs::remove_dir_all(&self.backup);
+            return failure;
+        }
+        Error::Output(format!(
+            "{failure}\n   = note: {} file(s) of the previous site could not be put back; they are in {}",
+            lost.len(),
+            self.backup.display()
+        ))
     }
 }
 
@@ -263,15 +362,10 @@ fn previous_files(target: &Path) -> Vec<String> {
 
 /// Removes the files the last build wrote that this one did not, then the folders they
 /// leave empty. Files someone else put in the folder are left alone.
-fn remove_stale(target: &Path, previous: &[String], produced: &HashSet<String>) -> Result<usize, Error> {
-    let mut removed = 0;
-    for rel in previous.iter().filter(|p| !produced.contains(*p)) {
+/// Removes the folders that removing the stale files left empty.
+fn remove_empty_folders(target: &Path, stale: &[&str]) {
+    for rel in stale {
         let path = target.join(rel);
-        match fs::remove_file(&path) {
-            Ok(()) => removed += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io("remove the stale file", &path, e)),
-        }
         let mut folder = path.parent();
         while let Some(dir) = folder.filter(|d| *d != target) {
             if fs::remove_dir(dir).is_err() {
@@ -280,7 +374,6 @@ fn remove_stale(target: &Path, previous: &[String], produced: &HashSet<String>) 
             folder = dir.parent();
         }
     }
-    Ok(removed)
 }
 
 /// The path with symbolic links resolved, or (for a path that does not exist yet) made

@@ -246,6 +246,45 @@ fn a_read_only_output_folder_fails_clearly_and_keeps_the_last_site() {
 }
 
 #[test]
+fn a_commit_that_fails_part_way_puts_the_last_site_back() {
+    let (dir, site) = common::site_copy("basic");
+    assert!(broadsheet(&site, &["build"]).status.success());
+    open_to_all(dir.path());
+    // A new title changes every page. Files move in in path order, so the front page and
+    // the tech/ pages are in place before world/, read-only, stops the commit.
+    let config = site.join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
+    std::fs::write(&config, text.replace(&title, "title = \"The Renamed Digest\"")).unwrap();
+    for entry in walkdir::WalkDir::new(site.join("public/world")) {
+        let entry = entry.unwrap();
+        set_mode(entry.path(), if entry.file_type().is_dir() { 0o555 } else { 0o444 });
+    }
+    let before = common::read_tree(&site.join("public"));
+    let out = broadsheet_unprivileged(dir.path(), &site, &["build"]);
+    for entry in walkdir::WalkDir::new(site.join("public/world")) {
+        set_mode(entry.unwrap().path(), 0o777);
+    }
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("move the old file aside") && err.contains("public/world/"), "{err}");
+    assert!(err.contains("ermission denied"), "{err}");
+    assert!(!err.contains("could not be put back"), "{err}");
+    assert_eq!(common::read_tree(&site.join("public")), before, "the last site is back, byte for byte");
+    let leftovers: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("broadsheet-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Once the folder is writable again, the same build goes through.
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let front = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(front.contains("The Renamed Digest"));
+}
+
+#[test]
 fn a_read_only_site_folder_only_costs_the_build_cache() {
     let (dir, site) = common::site_copy("basic");
     let output = dir.path().join("out");
