@@ -5,13 +5,14 @@ mod bodies;
 
 pub use bodies::LinkMap;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::CategoryConfig;
 use crate::content::Article;
@@ -131,20 +132,33 @@ impl Library {
                     .hint("choose another category name"),
                 );
             }
-            names.category.entry(slug.clone()).or_insert_with(|| (a.category.clone(), String::new()));
+            // The first spelling of each name is kept; known slugs are not copied again.
+            if !names.category.contains_key(slug) {
+                names.category.insert(slug.clone(), (a.category.clone(), String::new()));
+            }
             for (t, slug) in a.tags.iter().zip(&slugs.tags) {
-                names.tag.entry(slug.clone()).or_insert_with(|| t.clone());
+                if !names.tag.contains_key(slug) {
+                    names.tag.insert(slug.clone(), t.clone());
+                }
             }
             for (au, slug) in a.authors.iter().zip(&slugs.authors) {
-                names.author.entry(slug.clone()).or_insert_with(|| au.clone());
+                if !names.author.contains_key(slug) {
+                    names.author.insert(slug.clone(), au.clone());
+                }
             }
         }
-        let mut placed: Vec<(String, Slugs, Article)> = articles
-            .into_iter()
-            .zip(slugged)
-            .map(|(a, slugs)| (format!("{}/{}/", slugs.category, a.slug), slugs, a))
+        let paths: Vec<String> = articles
+            .iter()
+            .zip(&slugged)
+            .map(|(a, slugs)| format!("{}/{}/", slugs.category, a.slug))
             .collect();
-        placed.sort_by(|(pa, _, a), (pb, _, b)| b.date.cmp(&a.date).then_with(|| pa.cmp(pb)));
+        // Newest first, ties by URL path. Indexes are sorted, not the (large) articles.
+        let mut order: Vec<usize> = (0..articles.len()).collect();
+        order.sort_by(|&i, &j| articles[j].date.cmp(&articles[i].date).then_with(|| paths[i].cmp(&paths[j])));
+        let mut unplaced: Vec<Option<(String, Slugs, Article)>> =
+            paths.into_iter().zip(slugged).zip(articles).map(|((p, s), a)| Some((p, s, a))).collect();
+        let count = unplaced.len();
+        let placed = order.into_iter().filter_map(|i| unplaced[i].take());
         let mut library = Library::default();
         let nav = category_order(categories, &names);
         let cat_index: HashMap<&str, usize> = nav.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
@@ -157,7 +171,8 @@ impl Library {
         let author_index: HashMap<&str, usize> =
             names.author.keys().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
         let mut days: BTreeMap<NaiveDate, Vec<ArticleId>> = BTreeMap::new();
-        for (i, (path, slugs, article)) in placed.into_iter().enumerate() {
+        library.entries.reserve(count);
+        for (i, (path, slugs, article)) in placed.enumerate() {
             let id = ArticleId(i as u32);
             let category = cat_index[slugs.category.as_str()];
             let tags: Vec<usize> = slugs.tags.iter().map(|t| tag_index[t.as_str()]).collect();
@@ -228,7 +243,7 @@ impl Library {
     }
 
     fn check_unique_paths(&self) -> Vec<Diagnostic> {
-        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        let mut seen: HashMap<&str, &Path> = HashMap::default();
         let mut errors = Vec::new();
         for e in &self.entries {
             let claims = std::iter::once(&e.path).chain(e.article.aliases.iter());
@@ -250,8 +265,11 @@ impl Library {
     }
 
     fn resolve_pins(&mut self) -> Vec<Diagnostic> {
-        let mut by_slug: HashMap<&str, Vec<ArticleId>> = HashMap::new();
-        let mut by_path: HashMap<&str, ArticleId> = HashMap::new();
+        if self.entries.iter().all(|e| e.article.related_pins.is_empty()) {
+            return Vec::new(); // most sites pin nothing: no lookup tables to build
+        }
+        let mut by_slug: HashMap<&str, Vec<ArticleId>> = HashMap::default();
+        let mut by_path: HashMap<&str, ArticleId> = HashMap::default();
         for (i, e) in self.entries.iter().enumerate() {
             by_slug.entry(e.article.slug.as_str()).or_default().push(ArticleId(i as u32));
             by_path.insert(e.path.trim_end_matches('/'), ArticleId(i as u32));
@@ -275,7 +293,9 @@ impl Library {
             resolved.push(pins);
         }
         for (e, pins) in self.entries.iter_mut().zip(resolved) {
-            Arc::make_mut(e).pins = pins;
+            if !pins.is_empty() {
+                Arc::make_mut(e).pins = pins;
+            }
         }
         errors
     }
