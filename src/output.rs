@@ -3,10 +3,11 @@
 //! files the site no longer has removed. Unchanged files are never rewritten, so their
 //! mtimes stay and rsync or S3 sync upload only what changed. The only module that writes.
 
-use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+
+use rustc_hash::FxHashSet;
 
 use crate::cache::FileStamp;
 use crate::error::Error;
@@ -35,7 +36,7 @@ pub struct Staging {
     temp: PathBuf,
     /// Whether `target` already holds a site to update (else the temp folder becomes it).
     update: bool,
-    produced: Mutex<HashSet<String>>,
+    produced: Mutex<FxHashSet<String>>,
     changed: Mutex<Vec<String>>,
     committed: bool,
     /// Held for the whole build: a second build into the same folder is refused.
@@ -61,7 +62,7 @@ impl Staging {
             target: target.to_path_buf(),
             temp,
             update,
-            produced: Mutex::new(HashSet::new()),
+            produced: Mutex::new(FxHashSet::default()),
             changed: Mutex::new(Vec::new()),
             committed: false,
             lock,
@@ -157,7 +158,6 @@ impl Staging {
         changed.sort_unstable(); // the same order on every run, whatever the threads did
         let mut changes =
             Changes { written: changed.len(), unchanged: produced.len() - 1 - changed.len(), removed: 0 };
-        let previous = if self.update { previous_files(&self.target) } else { Vec::new() };
         let mut listed: Vec<&String> = produced.iter().filter(|p| *p != MARKER).collect();
         listed.sort();
         let manifest = std::iter::once(MARKER_HEADER)
@@ -166,6 +166,8 @@ impl Staging {
             .join("\n");
         let manifest = manifest + "\n";
         let marker_changed = !self.same_as_current(Path::new(MARKER), manifest.as_bytes());
+        // An unchanged marker lists exactly the files produced now: none can be stale.
+        let previous = if self.update && marker_changed { previous_files(&self.target) } else { Vec::new() };
         let marker = self.temp.join(MARKER);
         fs::write(&marker, manifest).map_err(|e| Error::io("write", &marker, e))?;
         if !self.update {
