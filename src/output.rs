@@ -229,6 +229,12 @@ impl<'a> Journal<'a> {
 
     /// Moves the changed files in and the stale files out.
     fn apply(&mut self, changed: impl Iterator<Item = &'a str>, stale: &[&'a str]) -> Result<(), Error> {
+        // A folder of this name can only be left by a build of ours that died mid-commit (a
+        // container reuses process ids); it holds old versions of generated files.
+        if self.backup.exists() {
+            fs::remove_dir_all(&self.backup)
+                .map_err(|e| Error::io("remove stale folder", &self.backup, e))?;
+        }
         fs::create_dir(&self.backup).map_err(|e| Error::io("create folder", &self.backup, e))?;
         for rel in changed {
             let (from, to) = (self.temp.join(rel), self.target.join(rel));
@@ -362,9 +368,8 @@ fn previous_files(target: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Removes the files the last build wrote that this one did not, then the folders they
-/// leave empty. Files someone else put in the folder are left alone.
-/// Removes the folders that removing the stale files left empty.
+/// Removes the folders that setting the stale files aside left empty (only those: files
+/// someone else put in the output folder, and their folders, stay).
 fn remove_empty_folders(target: &Path, stale: &[&str]) {
     for rel in stale {
         let path = target.join(rel);

@@ -57,8 +57,8 @@ pub struct Engine {
 
 /// Per-thread accumulators, reused from article to article.
 struct Scratch {
-    /// Per article, the evidence summed so far (text and tags side by side: one cache line
-    /// per candidate, which matters once the arrays outgrow the cache).
+    /// Per article, the evidence summed so far: text and tags side by side, so that a
+    /// candidate costs one cache miss, not two, once the array outgrows the cache.
     evidence: Vec<Evidence>,
     /// The articles with evidence, in first-touched order.
     touched: Vec<u32>,
