@@ -291,7 +291,10 @@ impl<'a> Journal<'a> {
         }
         if lost.is_empty() {
             let _ = fs::remove_dir_all(&self.backup);
-            return failure;
+            return Error::refused(
+                failure.to_string(),
+                "the previous site was put back as it was; fix the cause above (often a folder in it that is not writable), then build again",
+            );
         }
         Error::Output(format!(
             "{failure}\n   = note: {} file(s) of the previous site could not be put back; they are in {}",

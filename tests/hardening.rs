@@ -270,6 +270,7 @@ fn a_commit_that_fails_part_way_puts_the_last_site_back() {
     assert!(err.contains("move the old file aside") && err.contains("public/world/"), "{err}");
     assert!(err.contains("ermission denied"), "{err}");
     assert!(!err.contains("could not be put back"), "{err}");
+    assert!(err.contains("the previous site was put back as it was"), "{err}");
     assert_eq!(common::read_tree(&site.join("public")), before, "the last site is back, byte for byte");
     let leftovers: Vec<String> = std::fs::read_dir(&site)
         .unwrap()
