@@ -58,10 +58,10 @@ impl Analyzer {
     }
 }
 
-/// Counts an article's index terms with per-thread memory of the analysis: each distinct
-/// word is lower-cased, looked up in the stop words and stemmed once per thread, not once
-/// per occurrence, and its term gets a dense slot, so that counting an occurrence costs one
-/// hash lookup of the word.
+/// Counts articles' index terms, one article at a time, remembering the analysis: each
+/// distinct word is lower-cased, looked up in the stop words and stemmed once per counter
+/// (a build keeps a few per thread), not once per occurrence, and its term gets a dense
+/// slot, so that counting an occurrence costs one hash lookup of the word.
 #[derive(Default)]
 pub struct TermCounter {
     /// Word -> its term's slot, or `NO_TERM` for stop words and numbers.
@@ -108,7 +108,7 @@ impl TermCounter {
         }
     }
 
-    /// Analyses a word seen for the first time on this thread and remembers its slot.
+    /// Analyses a word this counter has not seen and remembers its slot.
     fn learn(&mut self, analyzer: &Analyzer, word: &str) -> u32 {
         let mut term = None;
         analyzer.terms(word, |t| term = Some(term_id(t)));
