@@ -208,6 +208,8 @@ struct Journal<'a> {
     temp: &'a Path,
     backup: PathBuf,
     steps: Vec<Step<'a>>,
+    /// Folders the update created for new files, parents before children.
+    created: Vec<PathBuf>,
     /// Stale files moved out of the site.
     removed: usize,
 }
@@ -224,7 +226,14 @@ impl<'a> Journal<'a> {
     fn new(target: &'a Path, temp: &'a Path) -> Journal<'a> {
         let mut name = temp.file_name().unwrap_or_default().to_os_string();
         name.push("-replaced");
-        Journal { target, temp, backup: temp.with_file_name(name), steps: Vec::new(), removed: 0 }
+        Journal {
+            target,
+            temp,
+            backup: temp.with_file_name(name),
+            steps: Vec::new(),
+            created: Vec::new(),
+            removed: 0,
+        }
     }
 
     /// Moves the changed files in and the stale files out.
@@ -242,7 +251,7 @@ impl<'a> Journal<'a> {
             if had_old {
                 self.set_aside(rel)?;
             } else {
-                create_parent(&to)?;
+                self.create_parent(&to)?;
             }
             self.steps.push(Step::Replaced { rel, had_old, moved_in: false });
             fs::rename(&from, &to).map_err(|e| Error::io("move into place", &to, e))?;
@@ -268,6 +277,16 @@ impl<'a> Journal<'a> {
             .map_err(|e| Error::io("move the old file aside", &from, e))
     }
 
+    /// Creates the missing folders above `file`, noting each, so an undo can remove them.
+    fn create_parent(&mut self, file: &Path) -> Result<(), Error> {
+        let missing: Vec<&Path> = file.ancestors().skip(1).take_while(|dir| !dir.exists()).collect();
+        for dir in missing.into_iter().rev() {
+            fs::create_dir(dir).map_err(|e| Error::io("create folder", dir, e))?;
+            self.created.push(dir.to_path_buf());
+        }
+        Ok(())
+    }
+
     fn aside(&self, step: usize) -> PathBuf {
         self.backup.join(step.to_string())
     }
@@ -288,6 +307,9 @@ impl<'a> Journal<'a> {
             if had_old && fs::rename(self.aside(number), &to).is_err() {
                 lost.push(rel);
             }
+        }
+        for dir in self.created.iter().rev() {
+            let _ = fs::remove_dir(dir); // empty again once the files moved in are gone
         }
         if lost.is_empty() {
             let _ = fs::remove_dir_all(&self.backup);

@@ -256,6 +256,9 @@ fn a_commit_that_fails_part_way_puts_the_last_site_back() {
     let text = std::fs::read_to_string(&config).unwrap();
     let title = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
     std::fs::write(&config, text.replace(&title, "title = \"The Renamed Digest\"")).unwrap();
+    // A new article too: its folder is made during the commit, and must go again.
+    write(&site.join("content/tech/fresh.md"), "+++\ntitle = \"Fresh\"\ndate = 2026-11-20\n+++\nNew.\n");
+    open_to_all(&site.join("content/tech"));
     for entry in walkdir::WalkDir::new(site.join("public/world")) {
         let entry = entry.unwrap();
         set_mode(entry.path(), if entry.file_type().is_dir() { 0o555 } else { 0o444 });
@@ -272,6 +275,7 @@ fn a_commit_that_fails_part_way_puts_the_last_site_back() {
     assert!(!err.contains("could not be put back"), "{err}");
     assert!(err.contains("the previous site was put back as it was"), "{err}");
     assert_eq!(common::read_tree(&site.join("public")), before, "the last site is back, byte for byte");
+    assert!(!site.join("public/tech/fresh").exists(), "the folder made for the new page is gone");
     let leftovers: Vec<String> = std::fs::read_dir(&site)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
