@@ -396,6 +396,19 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     PointerMachina::new(pointer).map(unescape_pointer_token).try_fold(value, step)
 }
 
+/// Broadsheet patch: `dotted_pointer` for a pointer known to have no quotes, brackets,
+/// backslashes or `~` (see `VarPath`): its steps are its dot-separated parts as written.
+#[inline]
+pub(crate) fn plain_dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    pointer.split('.').filter(|token| !token.is_empty()).try_fold(value, |target, token| {
+        match target {
+            Value::Object(map) => map.get(token),
+            Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
+            _ => None,
+        }
+    })
+}
+
 /// serde jsons parse_index
 #[inline]
 fn parse_index(s: &str) -> Option<usize> {

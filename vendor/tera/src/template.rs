@@ -40,6 +40,9 @@ pub struct Template {
     /// The order of the Vec is from the first in hierarchy to the current template and the template
     /// name is needed in order to load its macros if necessary.
     pub blocks_definitions: HashMap<String, Vec<(String, Block)>>,
+    /// Broadsheet patch: where each macro namespace this template can call resolves, built on
+    /// the first render (instead of on every render) and cleared when the hierarchy changes.
+    pub macro_table: std::sync::OnceLock<crate::renderer::macros::MacroTable>,
 }
 
 impl Template {
@@ -106,6 +109,7 @@ impl Template {
             imported_macro_files,
             parents: vec![],
             blocks_definitions: HashMap::new(),
+            macro_table: std::sync::OnceLock::new(),
             from_extend: false,
         })
     }

@@ -65,14 +65,16 @@ pub struct Tera {
     // The glob used in `Tera::new`, None if Tera was instantiated differently
     #[doc(hidden)]
     glob: Option<String>,
+    // Broadsheet patch: these maps are read on every render, macro call and filter; they
+    // hash with FxHash instead of SipHash.
     #[doc(hidden)]
-    pub templates: HashMap<String, Template>,
+    pub templates: HashMap<String, Template, rustc_hash::FxBuildHasher>,
     #[doc(hidden)]
-    pub filters: HashMap<String, Arc<dyn Filter>>,
+    pub filters: HashMap<String, Arc<dyn Filter>, rustc_hash::FxBuildHasher>,
     #[doc(hidden)]
-    pub testers: HashMap<String, Arc<dyn Test>>,
+    pub testers: HashMap<String, Arc<dyn Test>, rustc_hash::FxBuildHasher>,
     #[doc(hidden)]
-    pub functions: HashMap<String, Arc<dyn Function>>,
+    pub functions: HashMap<String, Arc<dyn Function>, rustc_hash::FxBuildHasher>,
     // Which extensions does Tera automatically autoescape on.
     // Defaults to [".html", ".htm", ".xml"]
     #[doc(hidden)]
@@ -94,10 +96,10 @@ impl Tera {
 
         let mut tera = Tera {
             glob: Some(dir.to_string()),
-            templates: HashMap::new(),
-            filters: HashMap::new(),
-            functions: HashMap::new(),
-            testers: HashMap::new(),
+            templates: HashMap::default(),
+            filters: HashMap::default(),
+            functions: HashMap::default(),
+            testers: HashMap::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
             escape_into: None,
@@ -271,7 +273,7 @@ impl Tera {
         // Recursive fn that finds all the parents and put them in an ordered Vec from closest to first parent
         // parent template
         fn build_chain(
-            templates: &HashMap<String, Template>,
+            templates: &HashMap<String, Template, rustc_hash::FxBuildHasher>,
             start: &Template,
             template: &Template,
             mut parents: Vec<String>,
@@ -335,6 +337,10 @@ impl Tera {
                 Some(blocks) => blocks,
                 None => HashMap::new(),
             };
+        }
+        // Broadsheet patch: macro tables depend on the hierarchy, which may just have changed.
+        for template in self.templates.values_mut() {
+            template.macro_table = std::sync::OnceLock::new();
         }
 
         Ok(())
@@ -915,10 +921,10 @@ impl Default for Tera {
     fn default() -> Tera {
         let mut tera = Tera {
             glob: None,
-            templates: HashMap::new(),
-            filters: HashMap::new(),
-            testers: HashMap::new(),
-            functions: HashMap::new(),
+            templates: HashMap::default(),
+            filters: HashMap::default(),
+            testers: HashMap::default(),
+            functions: HashMap::default(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
             escape_into: None,

@@ -6,7 +6,7 @@ use serde_json::{to_value, Value};
 use crate::context::dotted_pointer;
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
-use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
+use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val, VarPath};
 use crate::template::Template;
 use crate::Context;
 
@@ -25,6 +25,15 @@ impl<'a> UserContext<'a> {
 
     pub fn find_value(&self, key: &str) -> Option<&'a Value> {
         self.inner.get(key)
+    }
+
+    /// Broadsheet patch: the value at a path scanned once (`VarPath`).
+    pub fn find_value_by_path(&self, path: &VarPath) -> Option<&'a Value> {
+        if !path.plain {
+            return self.find_value_by_dotted_pointer(path.full);
+        }
+        let (root, tail) = path.split();
+        self.inner.get(root).and_then(|val| path.within(val, tail))
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
@@ -105,8 +114,14 @@ impl<'a> CallStack<'a> {
     }
 
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
+        self.lookup_path(&VarPath::new(key))
+    }
+
+    /// `lookup` of a path scanned once.
+    pub fn lookup_path(&self, path: &VarPath) -> Option<Val<'a>> {
+        let key = path.full;
         for stack_frame in self.stack.iter().rev() {
-            let found = stack_frame.find_value(key);
+            let found = stack_frame.find_value(path);
             if found.is_some() {
                 return found;
             }
@@ -119,8 +134,8 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if crate::utils::byte_position(key, b'.').is_some() {
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
+        if path.dot.is_some() {
+            return self.context.find_value_by_path(path).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
         }

@@ -9,7 +9,7 @@ use crate::errors::{Error, Result};
 use crate::parser::ast::*;
 use crate::renderer::call_stack::CallStack;
 use crate::renderer::for_loop::ForLoop;
-use crate::renderer::macros::MacroCollection;
+use crate::renderer::macros::{self, MacroTable};
 use crate::renderer::square_brackets::pull_out_square_bracket;
 use crate::renderer::stack_frame::{FrameContext, FrameType, Val};
 use crate::template::Template;
@@ -72,8 +72,9 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
-    if crate::utils::byte_position(path, b'[').is_none() {
-        match call_stack.lookup(path) {
+    let var_path = crate::renderer::stack_frame::VarPath::new(path);
+    if !var_path.bracket {
+        match call_stack.lookup_path(&var_path) {
             Some(v) => Ok(v),
             None => Err(Error::msg(format!(
                 "Variable `{}` not found in context while rendering '{}'",
@@ -109,7 +110,7 @@ pub struct Processor<'a> {
     /// The call stack for processing
     call_stack: CallStack<'a>,
     /// The macros organised by template and namespaces
-    macros: MacroCollection<'a>,
+    macros: Cow<'a, MacroTable>,
     /// If set, rendering should be escaped
     should_escape: bool,
     /// Used when super() is used in a block, to know where we are in our stack of
@@ -141,7 +142,7 @@ impl<'a> Processor<'a> {
             template_root,
             tera,
             call_stack,
-            macros: MacroCollection::from_original_template(template, tera),
+            macros: Cow::Borrowed(macros::macro_table(template, tera)),
             should_escape,
             blocks: Vec::new(),
         }
@@ -525,7 +526,9 @@ impl<'a> Processor<'a> {
             &self.call_stack.active_template().name
         };
 
-        let (macro_template_name, macro_definition) = self.macros.lookup_macro(
+        let (macro_template_name, macro_definition) = macros::lookup_macro(
+            &self.macros,
+            self.tera,
             active_template_name,
             &macro_call.namespace[..],
             &macro_call.name[..],
@@ -1020,7 +1023,13 @@ impl<'a> Processor<'a> {
                         continue;
                     }
                     let template = template.unwrap();
-                    self.macros.add_macros_from_template(self.tera, template)?;
+                    if !self.macros.contains_key(&template.name) {
+                        let included = macros::macro_table(template, self.tera);
+                        let table = self.macros.to_mut();
+                        for (name, namespaces) in included {
+                            table.entry(name.clone()).or_insert_with(|| namespaces.clone());
+                        }
+                    }
                     self.call_stack.push_include_frame(tpl_name, template);
                     self.render_body(&template.ast, write)?;
                     self.call_stack.pop();

@@ -12,12 +12,61 @@ pub type Val<'a> = Cow<'a, Value>;
 /// times cheaper than the default SipHash for short names.
 pub type FrameContext<'a> = HashMap<&'a str, Val<'a>, rustc_hash::FxBuildHasher>;
 
-/// Gets a value within a value by pointer, keeping lifetime
-#[inline]
-pub fn value_by_pointer<'a>(pointer: &str, val: &Val<'a>) -> Option<Val<'a>> {
-    match *val {
-        Cow::Borrowed(r) => dotted_pointer(r, pointer).map(Cow::Borrowed),
-        Cow::Owned(ref r) => dotted_pointer(r, pointer).map(|found| Cow::Owned(found.clone())),
+/// Broadsheet patch: a variable's path (`article.category.name`), scanned once per lookup
+/// instead of once by every frame and step that looks at it.
+#[derive(Clone, Copy, Debug)]
+pub struct VarPath<'k> {
+    /// The whole path.
+    pub full: &'k str,
+    /// Where its first `.` is.
+    pub dot: Option<usize>,
+    /// Whether it has no quotes, brackets, backslashes or `~` (nearly every path): then its
+    /// steps are its dot-separated parts as written, with nothing to unescape.
+    pub plain: bool,
+    /// Whether it has a `[`.
+    pub bracket: bool,
+}
+
+impl<'k> VarPath<'k> {
+    pub fn new(full: &'k str) -> Self {
+        let (mut dot, mut plain, mut bracket) = (None, true, false);
+        for (i, b) in full.bytes().enumerate() {
+            match b {
+                b'.' if dot.is_none() => dot = Some(i),
+                b'[' => {
+                    bracket = true;
+                    plain = false;
+                }
+                b'"' | b'\'' | b'\\' | b']' | b'~' => plain = false,
+                _ => {}
+            }
+        }
+        VarPath { full, dot, plain, bracket }
+    }
+
+    /// The name before the first `.`, and the rest after it (empty without a dot).
+    pub fn split(&self) -> (&'k str, &'k str) {
+        match self.dot {
+            Some(dot) => (&self.full[..dot], &self.full[dot + 1..]),
+            None => (self.full, ""),
+        }
+    }
+
+    /// The value at `tail` (this path's part after its first dot) within `value`.
+    pub fn within<'v>(&self, value: &'v Value, tail: &str) -> Option<&'v Value> {
+        if self.plain {
+            crate::context::plain_dotted_pointer(value, tail)
+        } else {
+            dotted_pointer(value, tail)
+        }
+    }
+
+    /// `value_by_pointer` for this path's tail.
+    fn within_val<'a>(&self, val: &Val<'a>, tail: &str) -> Option<Val<'a>> {
+        match *val {
+            Cow::Borrowed(r) => self.within(r, tail).map(Cow::Borrowed),
+            Cow::Owned(ref r) => self.within(r, tail).map(|found| Cow::Owned(found.clone())),
+        }
     }
 }
 
@@ -107,39 +156,36 @@ impl<'a> StackFrame<'a> {
 
     /// Finds a value in the stack frame.
     /// Looks first in `frame_context`, then compares to for_loop key_name and value_name.
-    pub fn find_value(&self, key: &str) -> Option<Val<'a>> {
-        self.find_value_in_frame(key).or_else(|| self.find_value_in_for_loop(key))
+    pub fn find_value(&self, path: &VarPath) -> Option<Val<'a>> {
+        self.find_value_in_frame(path).or_else(|| self.find_value_in_for_loop(path))
     }
 
     /// Finds a value in `frame_context`.
-    pub fn find_value_in_frame(&self, key: &str) -> Option<Val<'a>> {
-        if let Some(dot) = crate::utils::byte_position(key, b'.') {
-            if dot < key.len() + 1 {
-                if let Some(found_value) =
-                    self.context.get(&key[0..dot]).map(|v| value_by_pointer(&key[dot + 1..], v))
-                {
-                    return found_value;
-                }
+    pub fn find_value_in_frame(&self, path: &VarPath) -> Option<Val<'a>> {
+        if self.context.is_empty() {
+            return None;
+        }
+        if path.dot.is_some() {
+            let (root, tail) = path.split();
+            if let Some(found_value) = self.context.get(root).map(|v| path.within_val(v, tail)) {
+                return found_value;
             }
-        } else if let Some(found) = self.context.get(key) {
+        } else if let Some(found) = self.context.get(path.full) {
             return Some(found.clone());
         }
 
         None
     }
     /// Finds a value in the `for_loop` if there is one
-    pub fn find_value_in_for_loop(&self, key: &str) -> Option<Val<'a>> {
+    pub fn find_value_in_for_loop(&self, path: &VarPath) -> Option<Val<'a>> {
         if let Some(ref for_loop) = self.for_loop {
+            let key = path.full;
             // 1st case: the variable is the key of a KeyValue for loop
             if for_loop.is_key(key) {
                 return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
             }
 
-            let (real_key, tail) = if let Some(tail_pos) = crate::utils::byte_position(key, b'.') {
-                (&key[..tail_pos], &key[tail_pos + 1..])
-            } else {
-                (key, "")
-            };
+            let (real_key, tail) = path.split();
 
             // 2nd case: one of Tera loop built-in variable
             if real_key == "loop" {
@@ -171,7 +217,7 @@ impl<'a> StackFrame<'a> {
             }
 
             if real_key == for_loop.value_name && !tail.is_empty() {
-                return value_by_pointer(tail, &for_loop.get_current_value());
+                return path.within_val(&for_loop.get_current_value(), tail);
             }
         }
 
