@@ -320,8 +320,8 @@ impl Output<'_> {
         progress: &dyn Progress,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Result<(Vec<cache::StagedPage>, usize), Error> {
-        let staged = pages
-            .par_iter()
+        let staged = longest_first(pages)
+            .into_par_iter()
             .map(|page| {
                 if cancelled() {
                     return Err(Error::Interrupted);
@@ -344,6 +344,15 @@ impl Output<'_> {
         let kept = staged.iter().filter(|(_, kept)| *kept).count();
         Ok((staged.into_iter().filter_map(|(f, _)| f).collect(), kept))
     }
+}
+
+/// The pages in the order to render them: first those that each list the whole site (feeds,
+/// sitemaps, the search index, the indexes of groups: up to a tenth of a second each at 10,000
+/// articles), then the rest. In page order they came last, and one core finished them alone.
+fn longest_first(pages: &[Page]) -> Vec<&Page> {
+    let whole_site =
+        |page: &&Page| matches!(page, Page::Generated(_) | Page::GroupIndex(_) | Page::Archive | Page::Front);
+    pages.iter().filter(whole_site).chain(pages.iter().filter(|p| !whole_site(p))).collect()
 }
 
 impl render::CurrentOutput for Output<'_> {
