@@ -149,7 +149,7 @@ fn fingerprint(sources: &[(String, String, String)]) -> ContentHash {
 /// Escapes text for HTML text and quoted attributes. Unlike Tera's default it leaves `/`
 /// alone, so URLs stay readable.
 pub fn escape_html(text: &str) -> String {
-    if !text.bytes().any(|b| html_entity(b).is_some()) {
+    if !text.bytes().any(|b| ESCAPED[b as usize]) {
         return text.to_string();
     }
     let mut out = Vec::with_capacity(text.len() + 8);
@@ -163,15 +163,26 @@ pub fn escape_html(text: &str) -> String {
 pub fn escape_html_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = text.as_bytes();
     let mut clean_from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if let Some(entity) = html_entity(b) {
-            out.write_all(&bytes[clean_from..i])?;
-            out.write_all(entity.as_bytes())?;
-            clean_from = i + 1;
-        }
+    // One table lookup per byte finds the next byte to replace (most values have none).
+    while let Some(offset) = bytes[clean_from..].iter().position(|&b| ESCAPED[b as usize]) {
+        let at = clean_from + offset;
+        out.write_all(&bytes[clean_from..at])?;
+        out.write_all(html_entity(bytes[at]).unwrap_or_default().as_bytes())?;
+        clean_from = at + 1;
     }
     out.write_all(&bytes[clean_from..])
 }
+
+/// The bytes `html_entity` replaces.
+static ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(byte as u8, b'&' | b'<' | b'>' | b'"' | b'\'');
+        byte += 1;
+    }
+    table
+};
 
 /// The entity that replaces a byte in HTML text, if it needs one.
 fn html_entity(byte: u8) -> Option<&'static str> {
