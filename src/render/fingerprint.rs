@@ -75,23 +75,6 @@ impl<'s> PageValues<'s> {
         }
     }
 
-    /// `insert`, with the template value built by `build` (when rendering) rather than by
-    /// serialising `value`: for values made of parts already serialised once per run.
-    pub(super) fn insert_built<T: Serialize + ?Sized>(
-        &mut self,
-        key: &str,
-        value: &T,
-        build: impl FnOnce() -> Value,
-    ) {
-        if let Some(encoded) = &mut self.encoded {
-            encode(encoded, key);
-            encode(encoded, value);
-        }
-        if let Some(values) = &mut self.values {
-            values.insert(key.to_string(), build());
-        }
-    }
-
     /// Hash of the theme, the template and every value, shared or not: pages with equal
     /// fingerprints render to equal bytes. `None` unless built to be fingerprinted.
     pub(super) fn fingerprint(&self, theme: &ContentHash, template: &str) -> Option<PageFingerprint> {

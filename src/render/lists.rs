@@ -2,7 +2,6 @@
 //! pages and their indexes, daily digests and the archive.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::fingerprint::PageValues;
 use super::pages::{GroupKind, Renderer};
@@ -20,11 +19,6 @@ impl<'a> Renderer<'a> {
         ids.iter().map(|&id| self.views.card(id)).collect()
     }
 
-    /// The cards of `ids` as one template value, from the cards serialised once per run.
-    pub(super) fn card_values(&self, ids: &[ArticleId]) -> Value {
-        Value::Array(ids.iter().map(|&id| (*self.views.card_value(id)).clone()).collect())
-    }
-
     pub(super) fn front(&self, ctx: &mut PageValues) {
         #[derive(Serialize)]
         struct Section<'b> {
@@ -34,47 +28,25 @@ impl<'a> Renderer<'a> {
         }
         let lib = self.views.library;
         let top = lib.entries.first().map(|_| ArticleId(0));
-        ctx.insert_built("top_story", &top.map(|id| self.views.card(id)), || {
-            top.map_or(Value::Null, |id| (*self.views.card_value(id)).clone())
-        });
-        let sections: Vec<(Section, Vec<ArticleId>)> = self
+        ctx.insert("top_story", &top.map(|id| self.views.card(id)));
+        let sections: Vec<Section> = self
             .views
             .navigation_groups()
             .into_iter()
             .map(|c| {
                 let ids: Vec<ArticleId> =
                     c.articles.iter().copied().filter(|&id| Some(id) != top).take(4).collect();
-                let section = Section {
+                Section {
                     category: self.views.group_link(c, ""),
                     description: &c.description,
                     articles: self.cards(&ids),
-                };
-                (section, ids)
+                }
             })
-            .filter(|(s, _)| !s.articles.is_empty())
+            .filter(|s| !s.articles.is_empty())
             .collect();
-        let values = || {
-            let sections = sections
-                .iter()
-                .map(|(section, ids)| self.section_value(&section.category, Some(section.description), ids));
-            Value::Array(sections.collect())
-        };
-        ctx.insert_built("sections", &sections.iter().map(|(s, _)| s).collect::<Vec<_>>(), values);
+        ctx.insert("sections", &sections);
         let latest: Vec<ArticleId> = (1..lib.entries.len().min(7)).map(|i| ArticleId(i as u32)).collect();
-        ctx.insert_built("latest", &self.cards(&latest), || self.card_values(&latest));
-    }
-
-    /// A section of the front page or of a daily digest as one template value: its category,
-    /// its description (front page only) and its articles' cards.
-    fn section_value(&self, category: &LinkView, description: Option<&str>, ids: &[ArticleId]) -> Value {
-        let mut section = serde_json::Map::new();
-        // A link is two strings, which always serialise.
-        section.insert("category".into(), serde_json::to_value(category).unwrap_or_default());
-        if let Some(description) = description {
-            section.insert("description".into(), description.into());
-        }
-        section.insert("articles".into(), self.card_values(ids));
-        Value::Object(section)
+        ctx.insert("latest", &self.cards(&latest));
     }
 
     pub(super) fn groups(&self, kind: GroupKind) -> &'a [Group] {
@@ -95,7 +67,7 @@ impl<'a> Renderer<'a> {
             group.articles.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
         ctx.insert("group", &v.group_link(group, kind.prefix()));
         ctx.insert("description", &group.description);
-        ctx.insert_built("articles", &self.cards(&ids), || self.card_values(&ids));
+        ctx.insert("articles", &self.cards(&ids));
         ctx.insert("paginator", &v.paginator(&first, n, page_count(group.articles.len(), per_page)));
         let (template, label, kind_name) = match kind {
             GroupKind::Category => ("category.html", group.name.clone(), "category"),
@@ -149,7 +121,7 @@ impl<'a> Renderer<'a> {
         let v = &self.views;
         let lib = v.library;
         let day = &lib.days[d];
-        let sections: Vec<(Section, Vec<ArticleId>)> = lib
+        let sections: Vec<Section> = lib
             .categories
             .iter()
             .enumerate()
@@ -157,18 +129,13 @@ impl<'a> Renderer<'a> {
                 let ids: Vec<ArticleId> =
                     day.articles.iter().copied().filter(|&id| lib.get(id).category == c).collect();
                 (!ids.is_empty())
-                    .then(|| (Section { category: v.group_link(cat, ""), articles: self.cards(&ids) }, ids))
+                    .then(|| Section { category: v.group_link(cat, ""), articles: self.cards(&ids) })
             })
             .collect();
         let day_link = |i: usize| {
             lib.days.get(i).map(|o| LinkOwned { name: v.day(o.date), url: v.url(&day_path(o.date)) })
         };
-        let values = || {
-            let sections =
-                sections.iter().map(|(section, ids)| self.section_value(&section.category, None, ids));
-            Value::Array(sections.collect())
-        };
-        ctx.insert_built("sections", &sections.iter().map(|(s, _)| s).collect::<Vec<_>>(), values);
+        ctx.insert("sections", &sections);
         ctx.insert("date", &v.day(day.date));
         ctx.insert("count", &day.articles.len());
         ctx.insert("previous_day", &day_link(d + 1));

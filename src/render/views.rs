@@ -198,9 +198,6 @@ pub struct Views<'a> {
     cards: PerArticle<CardView<'a>>,
     /// Each article as a related-news item.
     related_items: PerArticle<RelatedArticle<'a>>,
-    /// Each article's card as Tera sees it: lists clone it instead of serialising the card
-    /// again for every page that shows it.
-    card_values: PerArticle<serde_json::Value>,
 }
 
 impl<'a> Views<'a> {
@@ -215,7 +212,6 @@ impl<'a> Views<'a> {
             base_path: config.base_path(),
             cards: PerArticle::new(n, whole_site),
             related_items: PerArticle::new(n, whole_site),
-            card_values: PerArticle::new(n, whole_site),
         }
     }
 
@@ -290,12 +286,6 @@ impl<'a> Views<'a> {
     /// An article's card (built once per render run).
     pub fn card(&self, id: ArticleId) -> Shared<'_, CardView<'a>> {
         self.cards.get(id, || self.new_card(id))
-    }
-
-    /// An article's card as a template value (built once per render run).
-    pub fn card_value(&self, id: ArticleId) -> Shared<'_, serde_json::Value> {
-        // A card is strings, numbers and lists, which always serialise.
-        self.card_values.get(id, || serde_json::to_value(&*self.card(id)).unwrap_or_default())
     }
 
     fn new_card(&self, id: ArticleId) -> CardView<'a> {
