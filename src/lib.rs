@@ -384,3 +384,25 @@ impl<'a> Stopwatch<'a> {
         self.progress.stage_done(stage);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use library::ArticleId;
+    use render::GroupKind;
+
+    #[test]
+    fn pages_that_list_the_whole_site_render_first_and_every_page_once() {
+        let pages = [
+            Page::Front,
+            Page::Article(ArticleId(0)),
+            Page::Group(GroupKind::Tag, 0, 1),
+            Page::GroupIndex(GroupKind::Tag),
+            Page::Archive,
+            Page::Article(ArticleId(1)),
+            Page::Generated(Generated::Rss),
+        ];
+        let expected = [&pages[0], &pages[3], &pages[4], &pages[6], &pages[1], &pages[2], &pages[5]];
+        assert_eq!(longest_first(&pages), expected);
+    }
+}

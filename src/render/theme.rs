@@ -178,14 +178,14 @@ static ESCAPED: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = matches!(byte as u8, b'&' | b'<' | b'>' | b'"' | b'\'');
+        table[byte] = html_entity(byte as u8).is_some();
         byte += 1;
     }
     table
 };
 
 /// The entity that replaces a byte in HTML text, if it needs one.
-fn html_entity(byte: u8) -> Option<&'static str> {
+const fn html_entity(byte: u8) -> Option<&'static str> {
     match byte {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),

@@ -138,5 +138,4 @@ impl<'a> MacroCollection<'a> {
 
         Ok(())
     }
-
 }
