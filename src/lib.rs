@@ -134,7 +134,7 @@ impl Progress for NoProgress {}
 /// Runs the stages up to the library: config, content, library, Markdown. Every content
 /// error is collected before failing.
 pub fn load(options: &BuildOptions) -> Result<Site, Error> {
-    load_cached(options, &mut Cache::new())
+    load_cached(options, &mut Cache::off())
 }
 
 /// Like `load`, reusing and updating `cache`: unchanged files are not parsed or rendered again.
@@ -211,7 +211,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let started = Instant::now();
     let mut clock = Stopwatch::new(progress);
     let site = &options.source;
-    let mut cache = if options.use_cache { Cache::open(site) } else { Cache::new() };
+    let mut cache = if options.use_cache { Cache::open(site) } else { Cache::off() };
     let Site { config, tz, config_found, library, assets, mut warnings, .. } =
         load_timed(options, &mut clock, &mut cache)?;
     let config = &config;

@@ -49,6 +49,8 @@ pub struct Cache {
     dirty: bool,
     /// Keep Markdown sources and trust file stamps (the preview server, in memory only).
     in_memory: bool,
+    /// Record nothing: the run's results are not kept (`build --no-cache`, `check`).
+    off: bool,
 }
 
 /// The head of the saved cache; `files` entries follow, each a path and that file's results
@@ -195,6 +197,12 @@ impl Cache {
         Cache::default()
     }
 
+    /// A cache that stays empty, for runs whose results are not kept (`build --no-cache`,
+    /// `check`): no copy of each article is made for it, only the counts are kept.
+    pub fn off() -> Cache {
+        Cache { off: true, ..Cache::new() }
+    }
+
     /// An empty cache for the preview server: it keeps Markdown sources in memory and takes
     /// a file whose stamp (size, inode, change times) is unchanged as unchanged, unread.
     pub fn in_memory() -> Cache {
@@ -280,7 +288,7 @@ impl Cache {
         stamp: Option<FileStamp>,
         article: &Article,
     ) -> ParsedRecord {
-        if self.parsed(&article.path, &hash).is_some() {
+        if self.off || self.parsed(&article.path, &hash).is_some() {
             return ParsedRecord { path: article.path.clone(), stamp, fresh: None };
         }
         let markdown = if self.in_memory { article.markdown.clone() } else { Arc::default() };
@@ -305,8 +313,12 @@ impl Cache {
         }
     }
 
-    /// Forgets every file not in `present` (deleted, renamed, or now failing to parse).
-    pub fn retain(&mut self, present: &HashSet<&Path>) {
+    /// Forgets every file but those of `present` (deleted, renamed, or now failing to parse).
+    pub fn retain(&mut self, present: &[Article]) {
+        if self.files.is_empty() {
+            return;
+        }
+        let present: HashSet<&Path> = present.iter().map(|a| a.path.as_path()).collect();
         let before = self.files.len();
         self.files.retain(|path, _| present.contains(path.as_path()));
         self.dirty |= self.files.len() != before;
@@ -379,4 +391,33 @@ fn write_in_cache(
 /// The hash of settings: their `Debug` text, which names every field and value.
 pub fn settings_hash(settings: &dyn std::fmt::Debug) -> ContentHash {
     content_hash(format!("{settings:?}").as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cache;
+    use crate::content::{load, ParseContext};
+    use std::path::Path;
+
+    fn read_fixture(cache: &mut Cache) -> usize {
+        let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/site");
+        let ctx = ParseContext { tz: chrono_tz::Tz::UTC, default_author: "Desk" };
+        let content = load(&site, &ctx, cache);
+        assert!(content.errors.is_empty(), "{:?}", content.errors);
+        content.articles.len()
+    }
+
+    #[test]
+    fn a_cache_that_is_off_counts_but_keeps_nothing() {
+        let mut kept = Cache::new();
+        let articles = read_fixture(&mut kept);
+        assert!(articles > 0);
+        assert_eq!((kept.files.len(), kept.stats.parsed), (articles, articles));
+        assert!(kept.dirty());
+
+        let mut off = Cache::off();
+        assert_eq!(read_fixture(&mut off), articles);
+        assert_eq!((off.files.len(), off.stats.parsed), (0, articles));
+        assert!(!off.dirty());
+    }
 }

@@ -81,7 +81,7 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
             Err(errors) => content.errors.extend(errors),
         }
     }
-    cache.retain(&content.articles.iter().map(|a| a.path.as_path()).collect());
+    cache.retain(&content.articles);
     content
 }
 
