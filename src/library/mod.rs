@@ -155,42 +155,41 @@ impl Library {
         // Newest first, ties by URL path. Indexes are sorted, not the (large) articles.
         let mut order: Vec<usize> = (0..articles.len()).collect();
         order.sort_by(|&i, &j| articles[j].date.cmp(&articles[i].date).then_with(|| paths[i].cmp(&paths[j])));
-        let mut unplaced: Vec<Option<(String, Slugs, Article)>> =
-            paths.into_iter().zip(slugged).zip(articles).map(|((p, s), a)| Some((p, s, a))).collect();
-        let count = unplaced.len();
-        let placed = order.into_iter().filter_map(|i| unplaced[i].take());
         let mut library = Library::default();
         let nav = category_order(categories, &names);
         let cat_index: HashMap<&str, usize> = nav.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
         library.categories =
             nav.iter().map(|s| group(s, &names.category[s].0, &names.category[s].1)).collect();
-        library.tags = names.tag.iter().map(|(s, n)| group(s, n, "")).collect();
-        library.authors = names.author.iter().map(|(s, n)| group(s, n, "")).collect();
-        let tag_index: HashMap<&str, usize> =
-            names.tag.keys().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-        let author_index: HashMap<&str, usize> =
-            names.author.keys().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let (tags, authors) = (by_slug(names.tag), by_slug(names.author));
+        let tag_index = slug_index(&tags);
+        let author_index = slug_index(&authors);
+        // Each entry is made in parallel where its article lies; then only pointers move into
+        // page order (moving whole articles in that order took 0.36 s at 100,000 articles).
+        let mut unplaced: Vec<Option<Arc<Entry>>> = paths
+            .into_par_iter()
+            .zip(slugged)
+            .zip(articles)
+            .map(|((path, slugs), article)| {
+                Some(Arc::new(Entry {
+                    category: cat_index[slugs.category.as_str()],
+                    tags: slugs.tags.iter().map(|t| tag_index[t.as_str()]).collect(),
+                    authors: slugs.authors.iter().map(|a| author_index[a.as_str()]).collect(),
+                    day: article.date.with_timezone(&tz).date_naive(),
+                    path,
+                    article,
+                    pins: Vec::new(),
+                }))
+            })
+            .collect();
+        library.entries = order.into_iter().filter_map(|i| unplaced[i].take()).collect();
+        (library.tags, library.authors) = (tags, authors);
         let mut days: BTreeMap<NaiveDate, Vec<ArticleId>> = BTreeMap::new();
-        library.entries.reserve(count);
-        for (i, (path, slugs, article)) in placed.enumerate() {
+        for (i, entry) in library.entries.iter().enumerate() {
             let id = ArticleId(i as u32);
-            let category = cat_index[slugs.category.as_str()];
-            let tags: Vec<usize> = slugs.tags.iter().map(|t| tag_index[t.as_str()]).collect();
-            let authors: Vec<usize> = slugs.authors.iter().map(|a| author_index[a.as_str()]).collect();
-            let day = article.date.with_timezone(&tz).date_naive();
-            library.categories[category].articles.push(id);
-            tags.iter().for_each(|&t| library.tags[t].articles.push(id));
-            authors.iter().for_each(|&a| library.authors[a].articles.push(id));
-            days.entry(day).or_default().push(id);
-            library.entries.push(Arc::new(Entry {
-                path,
-                article,
-                category,
-                tags,
-                authors,
-                day,
-                pins: Vec::new(),
-            }));
+            library.categories[entry.category].articles.push(id);
+            entry.tags.iter().for_each(|&t| library.tags[t].articles.push(id));
+            entry.authors.iter().for_each(|&a| library.authors[a].articles.push(id));
+            days.entry(entry.day).or_default().push(id);
         }
         library.categories.retain(|c| !c.articles.is_empty());
         library.reindex_categories();
@@ -322,8 +321,24 @@ impl Slugs {
 #[derive(Default)]
 struct Names {
     category: HashMap<String, (String, String)>,
-    tag: BTreeMap<String, String>,
-    author: BTreeMap<String, String>,
+    tag: HashMap<String, String>,
+    author: HashMap<String, String>,
+}
+
+/// Groups of the names by slug, in slug order (a hash map collects them, then one sort:
+/// an ordered map of 100,000 authors took 0.24 s to fill).
+fn by_slug(names: HashMap<String, String>) -> Vec<Group> {
+    let mut names: Vec<(String, String)> = names.into_iter().collect();
+    names.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    names
+        .into_iter()
+        .map(|(slug, name)| Group { name, slug, description: String::new(), articles: Vec::new() })
+        .collect()
+}
+
+/// Each group's index by its slug.
+fn slug_index(groups: &[Group]) -> HashMap<&str, usize> {
+    groups.iter().enumerate().map(|(i, g)| (g.slug.as_str(), i)).collect()
 }
 
 fn group(slug: &str, name: &str, description: &str) -> Group {
