@@ -417,12 +417,17 @@ fn share_links(title: &str, permalink: &str) -> ShareView {
 /// Escapes `<`, `>`, `&` and the JavaScript line separators in JSON, so that a value such as
 /// `</script>` cannot close the script element; JSON parsers read the escapes back unchanged.
 pub fn script_safe_json(json: &str) -> String {
+    let bytes = json.as_bytes();
+    // The bytes that can start something to escape; most JSON-LD has none or few of them.
+    let candidate = |b: &u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
     let mut out = String::with_capacity(json.len() + 16);
     let mut clean_from = 0;
-    let bytes = json.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(candidate) {
+        let i = from + offset;
+        from = i + 1;
         // (escape, bytes it replaces); U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
-        let (escape, width) = match (b, bytes.get(i + 1), bytes.get(i + 2)) {
+        let (escape, width) = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
             (b'<', _, _) => ("\\u003c", 1),
             (b'>', _, _) => ("\\u003e", 1),
             (b'&', _, _) => ("\\u0026", 1),
@@ -433,6 +438,7 @@ pub fn script_safe_json(json: &str) -> String {
         out.push_str(&json[clean_from..i]);
         out.push_str(escape);
         clean_from = i + width;
+        from = clean_from;
     }
     out.push_str(&json[clean_from..]);
     out
