@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::cache::FileStamp;
@@ -155,16 +156,15 @@ impl Staging {
     pub fn commit(mut self) -> Result<Changes, Error> {
         let produced = std::mem::take(&mut *self.produced.lock().map_err(|_| poisoned())?);
         let mut changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
-        changed.sort_unstable(); // the same order on every run, whatever the threads did
         let mut changes =
             Changes { written: changed.len(), unchanged: produced.len() - 1 - changed.len(), removed: 0 };
         let mut listed: Vec<&String> = produced.iter().filter(|p| *p != MARKER).collect();
-        listed.sort();
-        let manifest = std::iter::once(MARKER_HEADER)
-            .chain(listed.iter().map(|s| s.as_str()))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let manifest = manifest + "\n";
+        listed.par_sort_unstable();
+        let mut manifest = String::with_capacity(listed.iter().map(|s| s.len() + 1).sum::<usize>() + 64);
+        for line in std::iter::once(MARKER_HEADER).chain(listed.iter().map(|s| s.as_str())) {
+            manifest.push_str(line);
+            manifest.push('\n');
+        }
         let marker_changed = !self.same_as_current(Path::new(MARKER), manifest.as_bytes());
         // An unchanged marker lists exactly the files produced now: none can be stale.
         let previous = if self.update && marker_changed { previous_files(&self.target) } else { Vec::new() };
@@ -181,6 +181,7 @@ impl Staging {
             self.committed = true;
             return Ok(changes);
         }
+        changed.par_sort_unstable(); // the same order on every run, whatever the threads did
         let marker = marker_changed.then_some(MARKER);
         let stale: Vec<&str> =
             previous.iter().map(String::as_str).filter(|p| !produced.contains(*p)).collect();
