@@ -66,7 +66,8 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
         now: options.now,
     });
     let pages = renderer.pages();
-    let mut known: HashSet<String> = pages.iter().map(|p| renderer.output_path(p)).collect();
+    let files: Vec<String> = pages.iter().map(|p| renderer.output_path(p)).collect();
+    let mut known: HashSet<String> = files.iter().cloned().collect();
     known.extend(assets::plan(&options.source, &site.library, &site.assets).into_iter().map(|c| c.to));
     let base_path = site.config.base_path();
     let base_url = &site.config.base_url;
@@ -75,10 +76,11 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
     // kept in memory until the end).
     let checked = pages
         .par_iter()
-        .filter(|p| renderer.output_path(p).ends_with(".html"))
-        .map(|p| {
-            let file = renderer.render(p).map_err(Error::Template)?;
-            Ok(check_page(&file.path, &String::from_utf8_lossy(&file.bytes), base_url, &base_path, &known))
+        .zip(&files)
+        .filter(|(_, file)| file.ends_with(".html"))
+        .map(|(page, file)| {
+            let html = renderer.render(page).map_err(Error::Template)?.bytes;
+            Ok(check_page(file, &String::from_utf8_lossy(&html), base_url, &base_path, &known))
         })
         .collect::<Result<Vec<PageCheck>, Error>>()?;
     let mut report = CheckReport { pages: checked.len(), ..CheckReport::default() };

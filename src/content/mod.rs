@@ -110,8 +110,8 @@ fn walk(root: &Path) -> Vec<walkdir::Result<DirEntry>> {
 
 /// The threads that walk `content/` and read its files. Reading waits on the disk when the
 /// files are not in memory, so more threads than cores keep it busy: 10,000 articles just
-/// dropped from the page cache loaded in 0.68 s with one thread per core here and in 0.50 s
-/// with 16. With the files in memory the two take the same time.
+/// dropped from the page cache loaded in 0.68 s with one thread per core here and in 0.44
+/// to 0.57 s with 16. With the files in memory the two take the same time.
 struct Readers(Option<rayon::ThreadPool>);
 
 impl Readers {
