@@ -400,13 +400,27 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
 /// backslashes or `~` (see `VarPath`): its steps are its dot-separated parts as written.
 #[inline]
 pub(crate) fn plain_dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
-    pointer.split('.').filter(|token| !token.is_empty()).try_fold(value, |target, token| {
-        match target {
-            Value::Object(map) => map.get(token),
-            Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
-            _ => None,
+    // Split with a byte loop: `str::split('.')` set up a searcher for every lookup, which
+    // cost more than scanning these short paths.
+    let mut target = value;
+    let mut rest = pointer;
+    loop {
+        let (token, after) = match crate::utils::byte_position(rest, b'.') {
+            Some(dot) => (&rest[..dot], Some(&rest[dot + 1..])),
+            None => (rest, None),
+        };
+        if !token.is_empty() {
+            target = match target {
+                Value::Object(map) => map.get(token),
+                Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
+                _ => None,
+            }?;
         }
-    })
+        match after {
+            Some(after) => rest = after,
+            None => return Some(target),
+        }
+    }
 }
 
 /// serde jsons parse_index
