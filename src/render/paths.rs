@@ -54,6 +54,13 @@ impl Renderer<'_> {
 
     /// The sitemap entry of an HTML page that belongs in the sitemap (see `in_sitemap`).
     fn sitemap_url(&self, page: &Page) -> Option<SitemapUrl> {
+        let lastmod = self.sitemap_lastmod(page)?;
+        Some(SitemapUrl { loc: self.views.permalink(&self.link_path(page)), lastmod })
+    }
+
+    /// When a page in the sitemap last changed: its newest article's date (or the build
+    /// time for a page without articles); `None` for a page not in the sitemap.
+    fn sitemap_lastmod(&self, page: &Page) -> Option<DateTime<Utc>> {
         if !in_sitemap(page) {
             return None;
         }
@@ -72,10 +79,7 @@ impl Renderer<'_> {
             Page::Day(d) => newest(&lib.days[*d].articles),
             _ => return None,
         };
-        Some(SitemapUrl {
-            loc: self.views.permalink(&self.link_path(page)),
-            lastmod: lastmod.unwrap_or(self.now),
-        })
+        Some(lastmod.unwrap_or(self.now))
     }
 
     /// The page's path relative to the site root as links write it: `world/a/` for pages,
@@ -126,18 +130,19 @@ impl Renderer<'_> {
             Generated::Rss => feeds.rss(),
             Generated::JsonFeed => feeds.json_feed(),
             Generated::Sitemap(part) => {
-                let urls: Vec<SitemapUrl> = self.pages().iter().filter_map(|p| self.sitemap_url(p)).collect();
-                if *part == 0 {
-                    feeds.sitemap(&urls)
-                } else {
-                    feeds.sitemap(urls.chunks(SITEMAP_LIMIT).nth(part - 1).unwrap_or_default())
-                }
+                // Each part makes only its own entries.
+                let (skip, take) = sitemap_slice(*part);
+                let pages = self.pages();
+                let listed = pages.iter().filter(|p| in_sitemap(p)).skip(skip).take(take);
+                let urls: Vec<SitemapUrl> = listed.filter_map(|p| self.sitemap_url(p)).collect();
+                feeds.sitemap(&urls)
             }
             Generated::SitemapIndex => {
-                let urls: Vec<SitemapUrl> = self.pages().iter().filter_map(|p| self.sitemap_url(p)).collect();
-                let parts: Vec<DateTime<Utc>> = urls
+                let dates: Vec<DateTime<Utc>> =
+                    self.pages().iter().filter_map(|p| self.sitemap_lastmod(p)).collect();
+                let parts: Vec<DateTime<Utc>> = dates
                     .chunks(SITEMAP_LIMIT)
-                    .map(|c| c.iter().map(|u| u.lastmod).max().unwrap_or(self.now))
+                    .map(|c| c.iter().copied().max().unwrap_or(self.now))
                     .collect();
                 feeds.sitemap_index(&parts)
             }
@@ -145,6 +150,16 @@ impl Renderer<'_> {
             Generated::Robots => feeds.robots(),
             Generated::SearchIndex => feeds.search_index(),
         }
+    }
+}
+
+/// Which of the sitemap's pages (in page order) sitemap part `part` lists, as (how many to
+/// skip, how many to take): part 0 is the whole sitemap in one file, part N (from 1) the Nth
+/// run of `SITEMAP_LIMIT` pages.
+fn sitemap_slice(part: usize) -> (usize, usize) {
+    match part {
+        0 => (0, usize::MAX),
+        n => ((n - 1) * SITEMAP_LIMIT, SITEMAP_LIMIT),
     }
 }
 
@@ -190,5 +205,24 @@ fn html_file(path: &str) -> String {
         format!("{path}index.html")
     } else {
         path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_parts_cover_every_page_once_in_order() {
+        assert_eq!(sitemap_slice(0), (0, usize::MAX));
+        let pages: Vec<usize> = (0..2 * SITEMAP_LIMIT + 7).collect();
+        let parts: Vec<Vec<usize>> = (1..=pages.len().div_ceil(SITEMAP_LIMIT))
+            .map(|part| {
+                let (skip, take) = sitemap_slice(part);
+                pages.iter().copied().skip(skip).take(take).collect()
+            })
+            .collect();
+        assert_eq!(parts.iter().map(Vec::len).collect::<Vec<_>>(), [SITEMAP_LIMIT, SITEMAP_LIMIT, 7]);
+        assert_eq!(parts.concat(), pages);
     }
 }
