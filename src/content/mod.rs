@@ -99,13 +99,34 @@ fn walk(root: &Path) -> Vec<walkdir::Result<DirEntry>> {
         .into_par_iter()
         .map(|entry| match entry {
             Ok(folder) if folder.depth() == 1 && folder.file_type().is_dir() => {
-                let inside = WalkDir::new(folder.path()).min_depth(1).sort_by_file_name();
+                let mut inside: Vec<_> = WalkDir::new(folder.path()).min_depth(1).into_iter().collect();
+                sort_like_a_sorted_walk(&mut inside, folder.path());
                 std::iter::once(Ok(folder)).chain(inside).collect()
             }
             other => vec![other],
         })
         .collect();
     parts.into_iter().flatten().collect()
+}
+
+/// Puts the entries of an unsorted walk of `folder` in the order of a walk sorted by name:
+/// by their paths' components below `folder`, so that each folder comes just before what it
+/// holds, and its entries in name order. Each path is taken apart once (walkdir's own sorting
+/// took each name apart again on every comparison: 1.75% of a 10,000-article build's
+/// instructions). The sort is stable, so an error reading a folder stays just after the
+/// folder; errors without a path go last.
+fn sort_like_a_sorted_walk(entries: &mut [walkdir::Result<DirEntry>], folder: &Path) {
+    entries.sort_by_cached_key(|entry| {
+        let path = match entry {
+            Ok(entry) => Some(entry.path()),
+            Err(error) => error.path(),
+        };
+        let components = |path: &Path| -> Vec<std::ffi::OsString> {
+            let below = path.strip_prefix(folder).unwrap_or(path);
+            below.components().map(|c| c.as_os_str().to_os_string()).collect()
+        };
+        (path.is_none(), path.map(components))
+    });
 }
 
 /// The threads that walk `content/` and read its files. Reading waits on the disk when the
@@ -244,8 +265,21 @@ mod tests {
     fn the_parallel_walk_gives_what_one_sorted_walk_gives() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("content");
-        for file in ["b.md", "a/z.md", "a/c/d.md", "a/b.png", "a.md", "c/e/f/g.md", "c/a.md", ".hidden/x.md"]
-        {
+        // Names with `-` and `.`, which sort before `/` byte by byte but not by component.
+        for file in [
+            "b.md",
+            "a/z.md",
+            "a/c/d.md",
+            "a/c.md",
+            "a/c-d/e.md",
+            "a/c d.md",
+            "a/b.png",
+            "a.md",
+            "c/e/f/g.md",
+            "c/e.f/h.md",
+            "c/a.md",
+            ".hidden/x.md",
+        ] {
             let path = root.join(file);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x").unwrap();
@@ -255,7 +289,7 @@ mod tests {
             entries.into_iter().map(|e| e.unwrap().into_path()).collect()
         };
         let one_walk = paths(WalkDir::new(&root).sort_by_file_name().into_iter().collect());
-        assert_eq!(one_walk.len(), 16);
+        assert_eq!(one_walk.len(), 22);
         assert_eq!(paths(walk(&root)), one_walk);
         assert_eq!(Readers::new().run(|| paths(walk(&root))), one_walk);
 
