@@ -62,7 +62,7 @@ impl<'a> Renderer<'a> {
         let v = &self.views;
         let group = &self.groups(kind)[g];
         let per_page = v.config.articles_per_page;
-        let first = format!("{}{}/", kind.prefix(), group.slug);
+        let first = [kind.prefix(), &group.slug, "/"].concat();
         let ids: Vec<ArticleId> =
             group.articles.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
         ctx.insert("group", &v.group_link(group, kind.prefix()));

@@ -208,7 +208,7 @@ impl<'a> Renderer<'a> {
                 (template, values, fingerprint)
             }
         };
-        let html = self.theme.render(template, &values.into_context(), &format!("/{path}"))?;
+        let html = self.theme.render(template, &values.into_context(), &["/", &path].concat())?;
         Ok(Rendered { path, bytes: Some(html), fingerprint })
     }
 

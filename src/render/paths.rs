@@ -96,7 +96,7 @@ impl Renderer<'_> {
             Page::GroupIndex(GroupKind::Author) => "authors/".into(),
             Page::Article(id) => lib.get(*id).path.clone(),
             Page::Group(kind, g, n) => {
-                page_path(&format!("{}{}/", kind.prefix(), self.groups(*kind)[*g].slug), *n)
+                page_path(&[kind.prefix(), &self.groups(*kind)[*g].slug, "/"].concat(), *n)
             }
             Page::Day(d) => day_path(lib.days[*d].date),
             Page::Alias(_, alias) => alias.clone(),
@@ -202,7 +202,7 @@ fn html_file(path: &str) -> String {
     if path.is_empty() {
         "index.html".into()
     } else if path.ends_with('/') {
-        format!("{path}index.html")
+        [path, "index.html"].concat()
     } else {
         path.to_string()
     }
