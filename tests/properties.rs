@@ -1,6 +1,7 @@
 //! Property tests: slugs and site paths never escape the output folder and are stable,
-//! colliding slugs are reported, local dates survive every time zone and DST change, and
-//! pagination covers every article exactly once.
+//! colliding slugs are reported, local dates survive every time zone and DST change,
+//! pagination covers every article exactly once, and words are counted as
+//! `split_whitespace` counts them.
 
 use std::path::Path;
 
@@ -41,6 +42,11 @@ proptest! {
             prop_assert!(!clean.contains('\\') && !clean.contains("://"));
             prop_assert!(Path::new(&clean).components().all(|c| matches!(c, std::path::Component::Normal(_))));
         }
+    }
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them(text in "(\\PC|\\s|[\u{85}\u{a0}\u{2028}\u{3000}\t\u{b} ]){0,60}") {
+        prop_assert_eq!(broadsheet::markdown::count_words(&text), text.split_whitespace().count(), "{:?}", text);
     }
 
     #[test]
