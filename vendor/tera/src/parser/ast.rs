@@ -112,6 +112,79 @@ pub struct LogicExpr {
     pub operator: LogicOperator,
 }
 
+/// Broadsheet patch: a variable's path as written (`article.category.name`), with what every
+/// lookup needs to know about it (`VarPath`: its first dot, whether it has a `[`, whether it
+/// is plain) found once when the template is parsed instead of on every lookup.
+#[derive(Clone, Debug)]
+pub struct Ident {
+    name: String,
+    dot: Option<usize>,
+    plain: bool,
+    bracket: bool,
+}
+
+impl Ident {
+    /// The path as written in the template.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// The path with its scan, for a lookup.
+    pub(crate) fn path(&self) -> crate::renderer::stack_frame::VarPath<'_> {
+        crate::renderer::stack_frame::VarPath {
+            full: &self.name,
+            dot: self.dot,
+            plain: self.plain,
+            bracket: self.bracket,
+        }
+    }
+}
+
+impl From<String> for Ident {
+    fn from(name: String) -> Self {
+        let crate::renderer::stack_frame::VarPath { dot, plain, bracket, .. } =
+            crate::renderer::stack_frame::VarPath::new(&name);
+        Ident { name, dot, plain, bracket }
+    }
+}
+
+impl From<&str> for Ident {
+    fn from(name: &str) -> Self {
+        Ident::from(name.to_string())
+    }
+}
+
+impl std::ops::Deref for Ident {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl PartialEq for Ident {
+    fn eq(&self, other: &Ident) -> bool {
+        self.name == other.name
+    }
+}
+
+impl PartialEq<str> for Ident {
+    fn eq(&self, other: &str) -> bool {
+        self.name == other
+    }
+}
+
+impl PartialEq<&str> for Ident {
+    fn eq(&self, other: &&str) -> bool {
+        self.name == *other
+    }
+}
+
+impl fmt::Display for Ident {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
 /// Can only be a combination of string + ident or ident + ident
 #[derive(Clone, Debug, PartialEq)]
 pub struct StringConcat {
@@ -153,7 +226,7 @@ pub enum ExprVal {
     Int(i64),
     Float(f64),
     Bool(bool),
-    Ident(String),
+    Ident(Ident),
     Math(MathExpr),
     Logic(LogicExpr),
     Test(Test),

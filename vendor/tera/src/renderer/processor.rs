@@ -11,7 +11,7 @@ use crate::renderer::call_stack::CallStack;
 use crate::renderer::for_loop::ForLoop;
 use crate::renderer::macros::{self, MacroTable};
 use crate::renderer::square_brackets::pull_out_square_bracket;
-use crate::renderer::stack_frame::{FrameContext, FrameType, Val};
+use crate::renderer::stack_frame::{FrameContext, FrameType, Val, VarPath};
 use crate::template::Template;
 use crate::tera::Tera;
 use crate::utils::render_to_string;
@@ -72,9 +72,14 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
-    let var_path = crate::renderer::stack_frame::VarPath::new(path);
+    process_var_path(&VarPath::new(path), call_stack)
+}
+
+/// Broadsheet patch: `process_path` for a path already scanned (a template's `Ident`).
+fn process_var_path<'a>(var_path: &VarPath, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
+    let path = var_path.full;
     if !var_path.bracket {
-        match call_stack.lookup_path(&var_path) {
+        match call_stack.lookup_path(var_path) {
             Some(v) => Ok(v),
             None => Err(Error::msg(format!(
                 "Variable `{}` not found in context while rendering '{}'",
@@ -162,7 +167,7 @@ impl<'a> Processor<'a> {
 
     fn render_for_loop(&mut self, for_loop: &'a Forloop, write: &mut impl Write) -> Result<()> {
         let container_name = match for_loop.container.val {
-            ExprVal::Ident(ref ident) => ident,
+            ExprVal::Ident(ref ident) => ident.as_str(),
             ExprVal::FunctionCall(FunctionCall { ref name, .. }) => name,
             ExprVal::Array(_) => "an array literal",
             _ => return Err(Error::msg(format!(
@@ -486,7 +491,7 @@ impl<'a> Processor<'a> {
                 .push(self.safe_eval_expression(arg).map_err(err_wrap)?.clone().into_owned());
         }
 
-        let found = self.lookup_ident(&test.ident).map(|found| found.clone().into_owned()).ok();
+        let found = self.lookup_name(&test.ident).map(|found| found.clone().into_owned()).ok();
 
         let result = tester_fn.test(found.as_ref(), &tester_args).map_err(err_wrap)?;
         if test.negated {
@@ -952,9 +957,18 @@ impl<'a> Processor<'a> {
     }
 
     /// Looks up identifier and returns its value
-    fn lookup_ident(&self, key: &str) -> Result<Val<'a>> {
+    fn lookup_ident(&self, ident: &Ident) -> Result<Val<'a>> {
+        self.lookup_var_path(&ident.path())
+    }
+
+    /// Broadsheet patch: `lookup_ident` for a name found at render time (a test's subject).
+    fn lookup_name(&self, key: &str) -> Result<Val<'a>> {
+        self.lookup_var_path(&VarPath::new(key))
+    }
+
+    fn lookup_var_path(&self, path: &VarPath) -> Result<Val<'a>> {
         // Magical variable that just dumps the context
-        if key == MAGICAL_DUMP_VAR {
+        if path.full == MAGICAL_DUMP_VAR {
             // Unwraps are safe since we are dealing with things that are already Value
             return Ok(Cow::Owned(
                 to_value(
@@ -964,7 +978,7 @@ impl<'a> Processor<'a> {
             ));
         }
 
-        process_path(key, &self.call_stack)
+        process_var_path(path, &self.call_stack)
     }
 
     /// Process the given node, appending the string result to the buffer
