@@ -50,6 +50,11 @@ proptest! {
     }
 
     #[test]
+    fn ascii_words_are_counted_as_split_whitespace_counts_them(text in "[\\x00-\\x7f]{0,60}") {
+        prop_assert_eq!(broadsheet::markdown::count_words(&text), text.split_whitespace().count(), "{:?}", text);
+    }
+
+    #[test]
     fn accepted_slugs_are_one_segment(segment in "\\PC{0,20}") {
         if check_segment(&segment).is_ok() {
             prop_assert!(!segment.contains('/') && !segment.contains('\\'));
