@@ -163,14 +163,36 @@ pub fn escape_html(text: &str) -> String {
 pub fn escape_html_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = text.as_bytes();
     let mut clean_from = 0;
-    // One table lookup per byte finds the next byte to replace (most values have none).
-    while let Some(offset) = bytes[clean_from..].iter().position(|&b| ESCAPED[b as usize]) {
+    while let Some(offset) = find_escaped(&bytes[clean_from..]) {
         let at = clean_from + offset;
         out.write_all(&bytes[clean_from..at])?;
         out.write_all(html_entity(bytes[at]).unwrap_or_default().as_bytes())?;
         clean_from = at + 1;
     }
     out.write_all(&bytes[clean_from..])
+}
+
+/// Where the first byte `html_entity` replaces is (most values have none). Sixteen bytes are
+/// tested at a time, with compares the compiler turns into vector code, and only a block with
+/// one of them, and the last few bytes, one at a time: at 1,000 articles escaping took 4.7% of
+/// a build's instructions this way and 5.5% with a table lookup per byte. (`memchr`'s
+/// searches cost more: they set up for long texts, and most of these are short; testing the
+/// last few bytes as a zero-padded block cost more too.)
+fn find_escaped(bytes: &[u8]) -> Option<usize> {
+    let one_at_a_time = |bytes: &[u8]| bytes.iter().position(|&b| ESCAPED[b as usize]);
+    let mut blocks = bytes.chunks_exact(16);
+    for (i, block) in blocks.by_ref().enumerate() {
+        if block.iter().fold(false, |any, &b| any | html_entity_wanted(b)) {
+            return one_at_a_time(block).map(|at| i * 16 + at);
+        }
+    }
+    let rest = blocks.remainder();
+    one_at_a_time(rest).map(|at| bytes.len() - rest.len() + at)
+}
+
+/// Whether `html_entity` replaces `byte`, without a branch.
+fn html_entity_wanted(byte: u8) -> bool {
+    (byte == b'&') | (byte == b'<') | (byte == b'>') | (byte == b'"') | (byte == b'\'')
 }
 
 /// The bytes `html_entity` replaces.
@@ -242,6 +264,33 @@ mod tests {
             assert_eq!(String::from_utf8(streamed).unwrap(), escape_html(text), "{text:?}");
         }
         assert_eq!(escape_html("Tom & Jerry's \"<b>\""), "Tom &amp; Jerry&#39;s &quot;&lt;b&gt;&quot;");
+    }
+
+    #[test]
+    fn the_vector_test_wants_what_the_entity_table_replaces() {
+        for byte in 0..=u8::MAX {
+            assert_eq!(html_entity_wanted(byte), ESCAPED[byte as usize], "{byte}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn html_is_escaped_as_character_by_character(text in "([a-z &<>\"'é/]|\\PC){0,70}") {
+            let expected: String = text
+                .chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            let mut streamed = Vec::new();
+            escape_html_into(&text, &mut streamed).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(streamed).unwrap(), expected);
+        }
     }
 
     #[test]
