@@ -544,7 +544,10 @@ impl<'a> Processor<'a> {
 
         // First the default arguments
         for (arg_name, default_value) in &macro_definition.args {
-            let value = match macro_call.args.get(arg_name) {
+            // Broadsheet patch: a call names a handful of arguments, which are compared
+            // instead of hashed with SipHash.
+            let given = macro_call.args.iter().find(|(name, _)| *name == arg_name).map(|(_, val)| val);
+            let value = match given {
                 Some(val) => self.safe_eval_expression(val)?,
                 None => match *default_value {
                     Some(ref val) => self.safe_eval_expression(val)?,
