@@ -157,7 +157,6 @@ pub fn count_words(text: &str) -> usize {
         // A word starts at every non-space byte that follows a space (or opens the text).
         // Counted over byte pairs without a branch, which the compiler turns into vector
         // code: a quarter of the instructions of the loop below (1.8% of a build's).
-        let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
         let Some((&first, rest)) = bytes.split_first() else { return 0 };
         let before = &bytes[..rest.len()];
         // In blocks of at most 255 pairs, so that the vector lanes can count in bytes.
@@ -165,17 +164,17 @@ pub fn count_words(text: &str) -> usize {
             .chunks(255)
             .zip(rest.chunks(255))
             .map(|(a, b)| {
-                let n: u8 = a.iter().zip(b).map(|(&a, &b)| (space(a) & !space(b)) as u8).sum();
+                let n: u8 =
+                    a.iter().zip(b).map(|(&a, &b)| (is_ascii_space(a) & !is_ascii_space(b)) as u8).sum();
                 n as usize
             })
             .sum();
-        return !space(first) as usize + starts;
+        return !is_ascii_space(first) as usize + starts;
     }
     let (mut words, mut in_word, mut i) = (0, false, 0);
     while i < bytes.len() {
         let (space, len) = if bytes[i].is_ascii() {
-            // The ASCII characters `char::is_whitespace` accepts: tab, LF, VT, FF, CR, space.
-            (matches!(bytes[i], b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '), 1)
+            (is_ascii_space(bytes[i]), 1)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             (c.is_whitespace(), c.len_utf8())
@@ -187,6 +186,12 @@ pub fn count_words(text: &str) -> usize {
         i += len;
     }
     words
+}
+
+/// Whether an ASCII byte is one of the characters `char::is_whitespace` accepts: tab, LF,
+/// VT, FF, CR (9 to 13) and space. Without a branch, so that it vectorises.
+fn is_ascii_space(b: u8) -> bool {
+    (b == b' ') | (b.wrapping_sub(b'\t') < 5)
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
