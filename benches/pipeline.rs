@@ -70,7 +70,8 @@ fn stages(c: &mut Criterion) {
         theme: &theme,
         tz: loaded.tz,
         now: options.now,
-    });
+    })
+    .expect("the built-in theme's partials render");
     let pages = renderer.pages();
     let first = |test: &dyn Fn(&Page) -> bool| pages.iter().find(|p| test(p)).cloned();
     let kinds = [

@@ -64,7 +64,8 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
         theme: &theme,
         tz: site.tz,
         now: options.now,
-    });
+    })
+    .map_err(Error::Template)?;
     let pages = renderer.pages();
     let files: Vec<String> = pages.iter().map(|p| renderer.output_path(p)).collect();
     let mut known: HashSet<String> = files.iter().cloned().collect();

@@ -229,7 +229,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             theme: &theme,
             tz,
             now: options.now,
-        });
+        })
+        .map_err(Error::Template)?;
         let output = options.output.clone().unwrap_or_else(|| site.join("public"));
         let staging = Staging::create(site, &output)?;
         let copies = assets::plan(site, &library, &assets);

@@ -324,13 +324,15 @@ impl ThemeCommand {
                 ));
             }
             ThemeCommand::List => {
-                for file in scaffold::theme_files(&source)? {
+                let files = scaffold::theme_files(&source)?;
+                let width = files.iter().map(|f| f.name.len()).max().unwrap_or(0);
+                for file in files {
                     let state = match (&file.site_file, file.builtin) {
                         (None, _) => "built-in".to_string(),
                         (Some(own), true) => format!("overridden by {}", own.display()),
                         (Some(own), false) => format!("added by {}", own.display()),
                     };
-                    println!("{:<16} {state}", file.name);
+                    println!("{:<width$} {state}", file.name);
                 }
             }
         }

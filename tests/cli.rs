@@ -96,6 +96,36 @@ fn overriding_only_article_html_works() {
 }
 
 #[test]
+fn a_site_partial_is_rendered_once_and_shown_on_every_page() {
+    let (_dir, site) = common::site_copy("basic");
+    // A partial of the site's own, and an override of a built-in one.
+    write(&site.join("templates/partials/banner.html"), "<p class=\"banner\">{{ site.title }} & co</p>\n");
+    write(
+        &site.join("templates/partials/footer.html"),
+        "<footer class=\"mine\">{{ site.generator }}</footer>\n",
+    );
+    write(
+        &site.join("templates/article.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ partials.banner | safe }}|{{ partials.banner }}{% endblock content %}",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let article = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
+    // The file's final newline is dropped; unpiped through `safe`, the HTML is escaped.
+    assert!(
+        article
+            .contains("<p class=\"banner\">Fixture Times & co</p>|&lt;p class=&quot;banner&quot;&gt;Fixture"),
+        "{article}"
+    );
+    let front = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(
+        front.contains("<footer class=\"mine\">Broadsheet "),
+        "the site's footer partial replaces the theme's"
+    );
+    assert!(!front.contains("site-footer"), "{front}");
+}
+
+#[test]
 fn static_files_and_colocated_assets_are_copied() {
     let (_dir, site) = common::site_copy("basic");
     assert!(broadsheet(&site, &["build"]).status.success());

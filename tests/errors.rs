@@ -124,6 +124,19 @@ fn a_template_syntax_error_names_the_line() {
 }
 
 #[test]
+fn a_partial_that_reads_page_values_names_the_partial() {
+    let (_dir, site) = common::site_copy("basic");
+    write(&site.join("templates/partials/footer.html"), "<footer>\n{{ page.title }}\n</footer>\n");
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--> templates/partials/footer.html:2"), "{err}");
+    assert!(err.contains("while rendering the site-wide partials"), "{err}");
+    assert!(err.contains("sees only `site`"), "{err}");
+    assert!(!site.join("public").exists(), "nothing was written");
+}
+
+#[test]
 fn config_errors_suggest_the_right_key() {
     let (_dir, site) = common::site_copy("basic");
     write(&site.join("config.toml"), "title = \"x\"\ntimezon = \"UTC\"\n");

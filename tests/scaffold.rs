@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use common::{broadsheet, read_tree, stderr, stdout, write};
@@ -51,7 +52,7 @@ fn init_new_build_eject_build() {
 
     let eject = broadsheet(&site, &["theme", "eject"]);
     assert!(eject.status.success(), "{}", stderr(&eject));
-    assert!(stdout(&eject).contains("16 files created"), "{}", stdout(&eject));
+    assert!(stdout(&eject).contains("19 files created"), "{}", stdout(&eject));
     let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     assert_eq!(read(&site.join("templates/article.html")), read(&builtin.join("article.html")));
     assert_eq!(read(&site.join("static/style.css")), read(&builtin.join("style.css")));
@@ -60,11 +61,24 @@ fn init_new_build_eject_build() {
         read(&site.join("templates/article.html")).replace("<h2>Related news</h2>", "<h2>See also</h2>");
     write(&site.join("templates/article.html"), &template);
     let list = broadsheet(&site, &["theme", "list"]);
+    let printed = stdout(&list);
+    let listed: Vec<Vec<&str>> = printed.lines().map(|l| l.split_whitespace().collect()).collect();
     assert!(
-        stdout(&list).contains("article.html     overridden by templates/article.html"),
+        listed.contains(&vec!["article.html", "overridden", "by", "templates/article.html"]),
         "{}",
-        stdout(&list)
+        printed
     );
+    assert!(
+        listed.contains(&vec![
+            "partials/masthead.html",
+            "overridden",
+            "by",
+            "templates/partials/masthead.html"
+        ]),
+        "{printed}"
+    );
+    let state_columns: HashSet<usize> = printed.lines().filter_map(|l| l.find(" overridden by ")).collect();
+    assert_eq!(state_columns.len(), 1, "the states line up in one column: {printed}");
     let rebuild = broadsheet(&site, &["build"]);
     assert!(rebuild.status.success(), "{}", stderr(&rebuild));
     assert!(read(&site.join("public/news/hello-world/index.html")).contains("<h2>See also</h2>"));
@@ -154,13 +168,14 @@ fn eject_without_force_keeps_a_modified_template() {
         "{}",
         stderr(&eject)
     );
-    assert!(stdout(&eject).contains("15 files created, 0 replaced, 1 kept"), "{}", stdout(&eject));
+    assert!(stdout(&eject).contains("18 files created, 0 replaced, 1 kept"), "{}", stdout(&eject));
     assert_eq!(read(&site.join("templates/article.html")), "{% extends \"base.html\" %}mine");
     assert!(site.join("templates/base.html").is_file(), "the other templates are copied");
+    assert!(site.join("templates/partials/footer.html").is_file(), "partials are copied into their folder");
 
     let forced = broadsheet(&site, &["theme", "eject", "--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
-    assert!(stdout(&forced).contains("0 files created, 16 replaced, 0 kept"), "{}", stdout(&forced));
+    assert!(stdout(&forced).contains("0 files created, 19 replaced, 0 kept"), "{}", stdout(&forced));
     assert!(read(&site.join("templates/article.html")).contains("related-news"));
 }
 

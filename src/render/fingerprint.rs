@@ -30,6 +30,17 @@ impl SharedValues {
         context.insert(name, &serde_json::to_value(value).unwrap_or(Value::Null));
         SharedValues { context: Arc::new(context), encoded }
     }
+
+    /// The shared values as Tera sees them.
+    pub(super) fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Adds a value computed from the theme and the shared values alone (the site-wide
+    /// partials), so it is not encoded: the fingerprint already holds both.
+    pub(super) fn insert_derived(&mut self, name: &str, value: Value) {
+        Arc::make_mut(&mut self.context).insert(name, &value);
+    }
 }
 
 /// What a page's values are built for.

@@ -141,14 +141,17 @@ struct PageMeta<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Prepares rendering.
-    pub fn new(input: RenderInput<'a>) -> Self {
+    /// Prepares rendering: builds the values every page shares and renders the theme's
+    /// site-wide partials with them; an error names the partial that failed.
+    pub fn new(input: RenderInput<'a>) -> Result<Self, Diagnostic> {
         let RenderInput { library, related, config, theme, tz, now } = input;
         // A build renders every page; the preview renders one at a time.
         let whole_site = matches!(related, RelatedLists::All(_));
         let views = Views::new(library, config, tz, whole_site);
-        let shared = SharedValues::new("site", &views.site());
-        Renderer { views, theme, related, shared, now }
+        let mut shared = SharedValues::new("site", &views.site());
+        let partials = theme.render_partials(shared.context())?;
+        shared.insert_derived("partials", serde_json::Value::Object(partials));
+        Ok(Renderer { views, theme, related, shared, now })
     }
 
     /// Renders one page.

@@ -28,7 +28,14 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("alias.html", include_str!("../../templates/alias.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("partials/masthead.html", include_str!("../../templates/partials/masthead.html")),
+    ("partials/sections.html", include_str!("../../templates/partials/sections.html")),
+    ("partials/footer.html", include_str!("../../templates/partials/footer.html")),
 ];
+
+/// Templates under this folder are site-wide partials: rendered once per render run with
+/// only the site-wide values, and shown to every page as `partials.<name>`.
+pub const PARTIALS_DIR: &str = "partials/";
 
 /// The default theme's static files (written unless the site's `static/` has the same file).
 pub const BUILTIN_ASSETS: &[(&str, &str)] = &[
@@ -90,6 +97,30 @@ impl Theme {
             .filter(|(_, _, shown)| shown.starts_with("templates/"))
             .map(|(n, _, _)| n.as_str())
             .collect()
+    }
+
+    /// Renders every site-wide partial (`partials/<name>.html`) once with `context`, which
+    /// holds only the values every page shares: `{name: html}`, each without its file's
+    /// final newline, so that a partial can sit on a line of its own in the page template.
+    pub fn render_partials(
+        &self,
+        context: &tera::Context,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, Diagnostic> {
+        let mut partials = serde_json::Map::new();
+        for (name, _, _) in self.sources.iter().filter(|(n, _, _)| n.starts_with(PARTIALS_DIR)) {
+            let html = self.tera.render(name, context).map_err(|e| {
+                self.render_error(name, "the site-wide partials", &e).hint(
+                    "a partial is rendered once for the whole site and sees only `site`; \
+                     move anything that depends on the page into the page's own template",
+                )
+            })?;
+            let html = html.strip_suffix('\n').map(str::to_string).unwrap_or(html);
+            let key = name[PARTIALS_DIR.len()..]
+                .rsplit_once('.')
+                .map_or(&name[PARTIALS_DIR.len()..], |(stem, _)| stem);
+            partials.insert(key.to_string(), serde_json::Value::String(html));
+        }
+        Ok(partials)
     }
 
     /// Renders `template` to the page's bytes; an error names the template, its line and

@@ -70,7 +70,7 @@ impl Preview {
         for copy in assets::plan(&options.source, &preview.site.library, &preview.site.assets) {
             targets.insert(copy.to, Target::File(copy.from));
         }
-        let renderer = preview.renderer();
+        let renderer = preview.renderer()?;
         let pages = renderer.pages();
         let mut samples = Vec::new();
         let mut seen = HashSet::new();
@@ -145,7 +145,10 @@ impl Preview {
             links: OnceLock::from(links),
             rendered: Mutex::new(HashMap::new()),
         };
-        let renderer = preview.renderer();
+        let renderer = match preview.renderer() {
+            Ok(renderer) => renderer,
+            Err(e) => return Some(Err(e)),
+        };
         let mut check: Vec<String> =
             edits.iter().map(|(id, _)| renderer.output_path(&Page::Article(*id))).collect();
         drop(renderer);
@@ -185,7 +188,7 @@ impl Preview {
         Some(edits)
     }
 
-    fn renderer(&self) -> Renderer<'_> {
+    fn renderer(&self) -> Result<Renderer<'_>, Error> {
         Renderer::new(RenderInput {
             library: &self.site.library,
             related: RelatedLists::OnDemand(&self.engine),
@@ -194,6 +197,7 @@ impl Preview {
             tz: self.site.tz,
             now: self.now,
         })
+        .map_err(Error::Template)
     }
 
     /// The output file for a decoded request path (`/world/a/` -> `world/a/index.html`), if
@@ -224,7 +228,7 @@ impl Preview {
         }
         let bytes = match self.targets.get(file) {
             Some(Target::Page(page)) => {
-                Arc::new(self.renderer().render(page).map_err(Error::Template)?.bytes)
+                Arc::new(self.renderer()?.render(page).map_err(Error::Template)?.bytes)
             }
             Some(Target::File(path)) => return read(path),
             None => Arc::new(Vec::new()),
