@@ -8,9 +8,44 @@ use crate::renderer::for_loop::ForLoop;
 use crate::template::Template;
 
 pub type Val<'a> = Cow<'a, Value>;
-/// Broadsheet patch: variables are looked up in these maps on every use; FxHash is several
-/// times cheaper than the default SipHash for short names.
-pub type FrameContext<'a> = HashMap<&'a str, Val<'a>, rustc_hash::FxBuildHasher>;
+/// Broadsheet patch: a frame's variables (`set` values, macro arguments), consulted by every
+/// lookup. A frame holds a handful, so they are kept in insertion order and found by a scan
+/// that compares lengths before bytes: cheaper than hashing the name, and an empty frame
+/// costs nothing.
+#[derive(Debug, Default)]
+pub struct FrameContext<'a> {
+    entries: Vec<(&'a str, Val<'a>)>,
+}
+
+impl<'a> FrameContext<'a> {
+    pub fn with_capacity(capacity: usize) -> Self {
+        FrameContext { entries: Vec::with_capacity(capacity) }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Val<'a>> {
+        self.entries.iter().find(|(name, _)| *name == key).map(|(_, value)| value)
+    }
+
+    /// Sets `key`, replacing its value if it has one.
+    pub fn insert(&mut self, key: &'a str, value: Val<'a>) {
+        match self.entries.iter_mut().find(|(name, _)| *name == key) {
+            Some(slot) => slot.1 = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &Val<'a>)> {
+        self.entries.iter().map(|(name, value)| (*name, value))
+    }
+}
 
 /// Broadsheet patch: a variable's path (`article.category.name`), scanned once per lookup
 /// instead of once by every frame and step that looks at it.
@@ -239,8 +274,8 @@ impl<'a> StackFrame<'a> {
     pub fn context_owned(&self) -> HashMap<String, Value> {
         let mut context = HashMap::new();
 
-        for (key, val) in &self.context {
-            context.insert((*key).to_string(), val.clone().into_owned());
+        for (key, val) in self.context.iter() {
+            context.insert(key.to_string(), val.clone().into_owned());
         }
 
         context
