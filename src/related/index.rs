@@ -2,7 +2,7 @@
 //! inverted lists, so each article meets only the articles it shares a distinctive word or
 //! tag with. Memory grows with the number of articles, never with its square.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -72,24 +72,37 @@ pub fn frequency_cap(articles: usize) -> usize {
 pub type TermBag = Vec<(u64, f32)>;
 
 /// Every article's term bag, in article order: `known(entry)` when it has one (from the
-/// incremental cache), else analysed now. The articles go in a few chunks per thread, each
-/// with one counter, so that a word is analysed once per chunk (rayon's `map_init` would
-/// start a fresh counter for every piece of work it splits off, as often as stealing asks).
+/// incremental cache), else analysed now. The articles go in a few chunks per thread. A
+/// chunk borrows a counter from a pool and returns it when done, so that a word is analysed
+/// about once per thread, not once per chunk (rayon's `map_init` would start a fresh
+/// counter for every piece of work it splits off, as often as stealing asks). A bag does
+/// not depend on which counter made it.
 pub fn term_bags(
     library: &Library,
     analyzer: &Analyzer,
     known: impl Fn(&crate::library::Entry) -> Option<Arc<TermBag>> + Sync,
 ) -> Vec<Arc<TermBag>> {
     let chunk = library.entries.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let known = &known;
-    library
+    let counters: Mutex<Vec<TermCounter>> = Mutex::default();
+    let chunks: Vec<Vec<Arc<TermBag>>> = library
         .entries
         .par_chunks(chunk)
-        .flat_map_iter(|entries| {
-            let mut counter = TermCounter::default();
-            entries.iter().map(move |e| known(e).unwrap_or_else(|| Arc::new(bag(analyzer, &mut counter, e))))
+        .map(|entries| {
+            let mut counter = lock(&counters).pop().unwrap_or_default();
+            let bags = entries
+                .iter()
+                .map(|e| known(e).unwrap_or_else(|| Arc::new(bag(analyzer, &mut counter, e))))
+                .collect();
+            lock(&counters).push(counter);
+            bags
         })
-        .collect()
+        .collect();
+    chunks.into_iter().flatten().collect()
+}
+
+/// The pool's list, even if a thread panicked while holding it (the counters stay valid).
+fn lock(counters: &Mutex<Vec<TermCounter>>) -> std::sync::MutexGuard<'_, Vec<TermCounter>> {
+    counters.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The one article's term bag, analysed now.

@@ -212,3 +212,17 @@ fn a_tag_on_every_article_adds_no_candidate_even_with_no_minimum_score() {
         assert_eq!(engine.matches(&lib, ArticleId(i)), vec![], "article {i}");
     }
 }
+
+#[test]
+fn bags_from_shared_counters_equal_bags_counted_alone() {
+    // Fifteen articles make several chunks per thread, so counters are handed on from chunk
+    // to chunk with words they learned from other articles.
+    let lib = with_filler(&STORY);
+    let analyzer = text::Analyzer::new("en", true);
+    let together = term_bags(&lib, &analyzer, |_| None);
+    assert_eq!(together.len(), lib.entries.len());
+    for (entry, bag) in lib.entries.iter().zip(&together) {
+        assert!(!bag.is_empty(), "{}", entry.path);
+        assert_eq!(**bag, term_bag(&analyzer, entry), "{}", entry.path);
+    }
+}
