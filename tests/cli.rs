@@ -104,9 +104,11 @@ fn a_site_partial_is_rendered_once_and_shown_on_every_page() {
         &site.join("templates/partials/footer.html"),
         "<footer class=\"mine\">{{ site.generator }}</footer>\n",
     );
+    write(&site.join("templates/partials/ads/top.html"), "<aside>ad</aside>");
     write(
         &site.join("templates/article.html"),
-        "{% extends \"base.html\" %}{% block content %}{{ partials.banner | safe }}|{{ partials.banner }}{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}{{ partials.banner | safe }}|{{ partials.banner }}\
+         |{{ partials[\"ads/top\"] | safe }}{% endblock content %}",
     );
     let out = broadsheet(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -117,6 +119,7 @@ fn a_site_partial_is_rendered_once_and_shown_on_every_page() {
             .contains("<p class=\"banner\">Fixture Times & co</p>|&lt;p class=&quot;banner&quot;&gt;Fixture"),
         "{article}"
     );
+    assert!(article.contains("&lt;/p&gt;|<aside>ad</aside>"), "a partial in a subfolder: {article}");
     let front = std::fs::read_to_string(site.join("public/index.html")).unwrap();
     assert!(
         front.contains("<footer class=\"mine\">Broadsheet "),
