@@ -63,8 +63,6 @@ pub(super) struct PageValues<'s> {
     encoded: Option<Vec<u8>>,
     /// The values as Tera sees them, when rendering.
     values: Option<Map<String, Value>>,
-    /// Lists of values shared with other pages, when rendering (see `insert_shared_list`).
-    lists: Vec<(String, Vec<Arc<Value>>)>,
 }
 
 impl<'s> PageValues<'s> {
@@ -73,7 +71,6 @@ impl<'s> PageValues<'s> {
             shared,
             encoded: (purpose != Purpose::Render).then(|| Vec::with_capacity(16 * 1024)),
             values: (purpose != Purpose::Fingerprint).then(Map::new),
-            lists: Vec::new(),
         }
     }
 
@@ -86,24 +83,6 @@ impl<'s> PageValues<'s> {
             // Views are plain structs of strings, numbers and lists, which always serialise;
             // `Context::insert` would panic here instead.
             values.insert(key.to_string(), serde_json::to_value(value).unwrap_or(Value::Null));
-        }
-    }
-
-    /// Inserts `key` as a list whose items other pages show too (article cards): the page
-    /// fingerprints `view` exactly as `insert` would, and renders with `items()`, the same
-    /// values already built, which Tera borrows instead of each page building its own.
-    pub(super) fn insert_shared_list<T: Serialize + ?Sized>(
-        &mut self,
-        key: &str,
-        view: &T,
-        items: impl FnOnce() -> Vec<Arc<Value>>,
-    ) {
-        if let Some(encoded) = &mut self.encoded {
-            encode(encoded, key);
-            encode(encoded, view);
-        }
-        if self.values.is_some() {
-            self.lists.push((key.to_string(), items()));
         }
     }
 
@@ -125,9 +104,6 @@ impl<'s> PageValues<'s> {
         // An object always makes a context.
         let values = Value::Object(self.values.unwrap_or_default());
         let mut context = Context::from_value(values).unwrap_or_default();
-        for (key, items) in self.lists {
-            context.insert_shared_list(key, items);
-        }
         context.set_shared(Arc::clone(&self.shared.context));
         context
     }

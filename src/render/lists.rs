@@ -19,11 +19,6 @@ impl<'a> Renderer<'a> {
         ids.iter().map(|&id| self.views.card(id)).collect()
     }
 
-    /// The cards of `ids` as template values shared by every list that shows them.
-    fn card_values(&self, ids: &[ArticleId]) -> Vec<std::sync::Arc<serde_json::Value>> {
-        ids.iter().map(|&id| self.views.card_value(id)).collect()
-    }
-
     pub(super) fn front(&self, ctx: &mut PageValues) {
         #[derive(Serialize)]
         struct Section<'b> {
@@ -51,7 +46,7 @@ impl<'a> Renderer<'a> {
             .collect();
         ctx.insert("sections", &sections);
         let latest: Vec<ArticleId> = (1..lib.entries.len().min(7)).map(|i| ArticleId(i as u32)).collect();
-        ctx.insert_shared_list("latest", &self.cards(&latest), || self.card_values(&latest));
+        ctx.insert("latest", &self.cards(&latest));
     }
 
     pub(super) fn groups(&self, kind: GroupKind) -> &'a [Group] {
@@ -72,7 +67,7 @@ impl<'a> Renderer<'a> {
             group.articles.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
         ctx.insert("group", &v.group_link(group, kind.prefix()));
         ctx.insert("description", &group.description);
-        ctx.insert_shared_list("articles", &self.cards(&ids), || self.card_values(&ids));
+        ctx.insert("articles", &self.cards(&ids));
         ctx.insert("paginator", &v.paginator(&first, n, page_count(group.articles.len(), per_page)));
         let (template, label, kind_name) = match kind {
             GroupKind::Category => ("category.html", group.name.clone(), "category"),

@@ -1,8 +1,6 @@
 //! Stage 5 (render): the plain structs templates see. Built from the library by id at
 //! render time; templates never see model types.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -198,8 +196,6 @@ pub struct Views<'a> {
     pub base_path: String,
     /// Each article's card.
     cards: PerArticle<CardView<'a>>,
-    /// Each article's card as Tera sees it, shared by the lists that show it.
-    card_values: PerArticle<Arc<serde_json::Value>>,
     /// Each article as a related-news item.
     related_items: PerArticle<RelatedArticle<'a>>,
 }
@@ -215,7 +211,6 @@ impl<'a> Views<'a> {
             tz,
             base_path: config.base_path(),
             cards: PerArticle::new(n, whole_site),
-            card_values: PerArticle::new(n, whole_site),
             related_items: PerArticle::new(n, whole_site),
         }
     }
@@ -293,13 +288,6 @@ impl<'a> Views<'a> {
     /// An article's card (built once per render run).
     pub fn card(&self, id: ArticleId) -> Shared<'_, CardView<'a>> {
         self.cards.get(id, || self.new_card(id))
-    }
-
-    /// An article's card as a template value (built once per render run).
-    pub fn card_value(&self, id: ArticleId) -> Arc<serde_json::Value> {
-        // A card is a plain struct of strings, numbers and lists, which always serialises.
-        let make = || Arc::new(serde_json::to_value(&*self.card(id)).unwrap_or_default());
-        Arc::clone(&self.card_values.get(id, make))
     }
 
     fn new_card(&self, id: ArticleId) -> CardView<'a> {

@@ -1,6 +1,5 @@
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::{Arc, OnceLock};
 
 use serde::ser::Serialize;
 use serde_json::value::{to_value, Map, Value};
@@ -17,65 +16,12 @@ pub struct Context {
     // Broadsheet patch: values shared by many renders (a site's settings), looked up when
     // `data` lacks a name, so that each render need not copy them.
     shared: Option<std::sync::Arc<Context>>,
-    // Broadsheet patch: lists whose items many renders share (see `insert_shared_list`).
-    lists: Vec<(String, SharedList)>,
-}
-
-/// Broadsheet patch: a list of values shared with other contexts. A `for` loop over it
-/// borrows the items; any other use sees the whole list, copied into one array the first
-/// time it is needed.
-#[derive(Debug, Clone)]
-struct SharedList {
-    items: Vec<Arc<Value>>,
-    whole: OnceLock<Value>,
-}
-
-impl SharedList {
-    fn whole(&self) -> &Value {
-        self.whole.get_or_init(|| Value::Array(self.items.iter().map(|item| (**item).clone()).collect()))
-    }
-}
-
-impl PartialEq for SharedList {
-    fn eq(&self, other: &Self) -> bool {
-        self.items == other.items
-    }
 }
 
 impl Context {
     /// Initializes an empty context
     pub fn new() -> Self {
-        Context { data: BTreeMap::new(), shared: None, lists: Vec::new() }
-    }
-
-    /// Broadsheet patch: sets `key` to a list of values shared with other contexts (a
-    /// site's article cards, each listed on many pages), without copying them. A template
-    /// sees an ordinary array; `{% for x in key %}` borrows the items one by one.
-    pub fn insert_shared_list<S: Into<String>>(&mut self, key: S, items: Vec<Arc<Value>>) {
-        let key = key.into();
-        self.data.remove(&key);
-        self.lists.retain(|(name, _)| *name != key);
-        self.lists.push((key, SharedList { items, whole: OnceLock::new() }));
-    }
-
-    /// Broadsheet patch: the items of the shared list `key`, unless the context holds `key`
-    /// as an ordinary value.
-    pub fn shared_list(&self, key: &str) -> Option<&[Arc<Value>]> {
-        if self.data.contains_key(key) {
-            return None;
-        }
-        match self.lists.iter().find(|(name, _)| name == key) {
-            Some((_, list)) => Some(&list.items),
-            None => self.shared.as_ref().and_then(|shared| shared.shared_list(key)),
-        }
-    }
-
-    /// A key's value set with `insert` and the like, replacing a shared list of that name.
-    fn set_value(&mut self, key: String, value: Value) {
-        if !self.lists.is_empty() {
-            self.lists.retain(|(name, _)| *name != key);
-        }
-        self.data.insert(key, value);
+        Context { data: BTreeMap::new(), shared: None }
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -88,7 +34,7 @@ impl Context {
     /// context.insert("number_users", &42);
     /// ```
     pub fn insert<T: Serialize + ?Sized, S: Into<String>>(&mut self, key: S, val: &T) {
-        self.set_value(key.into(), to_value(val).unwrap());
+        self.data.insert(key.into(), to_value(val).unwrap());
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -115,7 +61,7 @@ impl Context {
         key: S,
         val: &T,
     ) -> TeraResult<()> {
-        self.set_value(key.into(), to_value(val)?);
+        self.data.insert(key.into(), to_value(val)?);
 
         Ok(())
     }
@@ -134,11 +80,6 @@ impl Context {
     /// target.extend(source);
     /// ```
     pub fn extend(&mut self, mut source: Context) {
-        for (key, _) in &source.lists {
-            self.data.remove(key);
-        }
-        self.lists.retain(|(name, _)| !source.data.contains_key(name) && !source.lists.iter().any(|(n, _)| n == name));
-        self.lists.append(&mut source.lists);
         self.data.append(&mut source.data);
         if self.shared.is_none() {
             self.shared = source.shared;
@@ -157,13 +98,6 @@ impl Context {
         for (key, value) in self.data {
             m.insert(key, value);
         }
-        for (key, list) in self.lists {
-            let whole = match list.whole.into_inner() {
-                Some(whole) => whole,
-                None => Value::Array(list.items.iter().map(|item| (**item).clone()).collect()),
-            };
-            m.insert(key, whole);
-        }
         Value::Object(m)
     }
 
@@ -175,7 +109,7 @@ impl Context {
                 for (key, value) in m {
                     data.insert(key, value);
                 }
-                Ok(Context { data, shared: None, lists: Vec::new() })
+                Ok(Context { data, shared: None })
             }
             _ => Err(Error::msg(
                 "Creating a Context from a Value/Serialize requires it being a JSON object",
@@ -195,10 +129,7 @@ impl Context {
     pub fn get(&self, index: &str) -> Option<&Value> {
         match self.data.get(index) {
             Some(value) => Some(value),
-            None => match self.lists.iter().find(|(name, _)| name == index) {
-                Some((_, list)) => Some(list.whole()),
-                None => self.shared.as_ref().and_then(|shared| shared.get(index)),
-            },
+            None => self.shared.as_ref().and_then(|shared| shared.get(index)),
         }
     }
 
@@ -210,10 +141,6 @@ impl Context {
 
     /// Remove a key from the context, returning the value at the key if the key was previously inserted into the context.
     pub fn remove(&mut self, index: &str) -> Option<Value> {
-        if let Some(at) = self.lists.iter().position(|(name, _)| name == index) {
-            let (_, list) = self.lists.remove(at);
-            return Some(list.whole().clone());
-        }
         self.data.remove(index)
     }
 
@@ -606,70 +533,6 @@ mod tests {
         context.insert("name", "bob");
         context.insert("age", &25);
         assert_eq!(context_from_value, context);
-    }
-
-    // Broadsheet patch: shared lists.
-    fn shared_cards() -> Vec<Arc<Value>> {
-        vec![Arc::new(json!({"title": "A & B"})), Arc::new(json!({"title": "C"}))]
-    }
-
-    fn render(template: &str, context: &Context) -> String {
-        crate::Tera::one_off(template, context, true).unwrap()
-    }
-
-    #[test]
-    fn a_shared_list_renders_as_the_array_it_stands_for() {
-        let mut shared = Context::new();
-        shared.insert_shared_list("cards", shared_cards());
-        render("{% for c in cards %}{{ c.title }}{% endfor %}", &shared);
-        assert!(shared.lists[0].1.whole.get().is_none(), "a loop borrows the items");
-        let mut plain = Context::new();
-        plain.insert("cards", &json!([{"title": "A & B"}, {"title": "C"}]));
-        let template = "{% for c in cards %}{{ loop.index }}:{{ c.title }}{% if loop.last %}.{% endif %} {% endfor %}\
-            |{{ cards | length }}|{{ cards.0.title }}|{{ cards[1].title }}|{% if cards %}yes{% endif %}\
-            |{% for c in cards | reverse %}{{ c.title }}{% endfor %}\
-            |{% for c in cards %}{% if c.title == \"C\" %}{% break %}{% endif %}{{ c.title }}{% endfor %}";
-        assert_eq!(render(template, &shared), render(template, &plain));
-        assert_eq!(render(template, &shared), "1:A &amp; B 2:C. |2|A &amp; B|C|yes|CA &amp; B|A &amp; B");
-        let mut empty = Context::new();
-        empty.insert_shared_list("cards", Vec::new());
-        assert_eq!(render("{% for c in cards %}x{% else %}none{% endfor %}", &empty), "none");
-    }
-
-    #[test]
-    fn a_name_defined_nearer_hides_a_shared_list() {
-        let mut context = Context::new();
-        context.insert_shared_list("cards", shared_cards());
-        let set_first = "{% set cards = [1, 2, 3] %}{% for c in cards %}{{ c }}{% endfor %}";
-        assert_eq!(render(set_first, &context), "123");
-        context.insert("groups", &json!([[7], [8]]));
-        let nested = "{% for cards in groups %}{% for c in cards %}{{ c }}{% endfor %}{% endfor %}";
-        assert_eq!(render(nested, &context), "78");
-        let argument = "{% macro m(cards) %}{% for c in cards %}{{ c }}{% endfor %}{% endmacro m %}";
-        let mut tera = crate::Tera::default();
-        tera.add_raw_templates(vec![("m.html", argument), ("t.html", "{% import \"m.html\" as m %}{{ m::m(cards=[4, 5]) }}")])
-            .unwrap();
-        assert_eq!(tera.render("t.html", &context).unwrap(), "45");
-        context.insert("cards", &json!(["x"]));
-        assert_eq!(render("{% for c in cards %}{{ c }}{% endfor %}", &context), "x");
-        context.insert_shared_list("cards", shared_cards());
-        assert_eq!(context.get("cards"), Some(&json!([{"title": "A & B"}, {"title": "C"}])));
-    }
-
-    #[test]
-    fn shared_lists_reach_json_extend_and_fallback_contexts() {
-        let mut base = Context::new();
-        base.insert_shared_list("cards", shared_cards());
-        let mut page = Context::new();
-        page.set_shared(Arc::new(base.clone()));
-        assert_eq!(render("{% for c in cards %}{{ c.title }}{% endfor %}", &page), "A &amp; BC");
-        assert_eq!(base.clone().into_json(), json!({"cards": [{"title": "A & B"}, {"title": "C"}]}));
-        let mut other = Context::new();
-        other.insert("cards", &1);
-        base.extend(other);
-        assert_eq!(base.get("cards"), Some(&json!(1)));
-        assert_eq!(base.remove("cards"), Some(json!(1)));
-        assert!(!base.contains_key("cards"));
     }
 
     #[test]

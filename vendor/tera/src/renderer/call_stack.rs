@@ -117,23 +117,6 @@ impl<'a> CallStack<'a> {
         self.lookup_path(&VarPath::new(key))
     }
 
-    /// Broadsheet patch: the items of the context's shared list that `path` names, when no
-    /// frame defines that name first (a `set` variable, a loop variable, a macro argument).
-    pub fn shared_list(&self, path: &VarPath) -> Option<&'a [std::sync::Arc<Value>]> {
-        if path.dot.is_some() || !path.plain {
-            return None;
-        }
-        for stack_frame in self.stack.iter().rev() {
-            if stack_frame.find_value(path).is_some() {
-                return None;
-            }
-            if stack_frame.kind == FrameType::Macro || stack_frame.kind == FrameType::Origin {
-                break;
-            }
-        }
-        self.context.inner.shared_list(path.full)
-    }
-
     /// `lookup` of a path scanned once.
     pub fn lookup_path(&self, path: &VarPath) -> Option<Val<'a>> {
         let key = path.full;

@@ -34,14 +34,12 @@ pub enum ForLoopValues<'a> {
     String(Val<'a>),
     /// Values for an object style iteration
     Object(Vec<(String, Val<'a>)>),
-    /// Broadsheet patch: the items of a context's shared list, borrowed.
-    Shared(&'a [std::sync::Arc<Value>]),
 }
 
 impl<'a> ForLoopValues<'a> {
     pub fn current_key(&self, i: usize) -> String {
         match *self {
-            ForLoopValues::Array(_) | ForLoopValues::String(_) | ForLoopValues::Shared(_) => {
+            ForLoopValues::Array(_) | ForLoopValues::String(_) => {
                 unreachable!("No key in array list or string")
             }
             ForLoopValues::Object(ref values) => {
@@ -64,7 +62,6 @@ impl<'a> ForLoopValues<'a> {
                 Cow::Owned(Value::String(graphemes.nth(i).expect("Value").to_string()))
             }
             ForLoopValues::Object(ref values) => values.get(i).expect("Value").1.clone(),
-            ForLoopValues::Shared(items) => Cow::Borrowed(&**items.get(i).expect("Value")),
         }
     }
 }
@@ -95,18 +92,6 @@ impl<'a> ForLoop<'a> {
             value_name: value_name.to_string(),
             current: 0,
             values: ForLoopValues::Array(values),
-            kind: ForLoopKind::Value,
-            state: ForLoopState::Normal,
-        }
-    }
-
-    /// Broadsheet patch: a loop over a context's shared list.
-    pub fn from_shared(value_name: &str, items: &'a [std::sync::Arc<Value>]) -> Self {
-        ForLoop {
-            key_name: None,
-            value_name: value_name.to_string(),
-            current: 0,
-            values: ForLoopValues::Shared(items),
             kind: ForLoopKind::Value,
             state: ForLoopState::Normal,
         }
@@ -214,7 +199,6 @@ impl<'a> ForLoop<'a> {
                 values.as_str().expect("Value is string").chars().count()
             }
             ForLoopValues::Object(ref values) => values.len(),
-            ForLoopValues::Shared(items) => items.len(),
         }
     }
 }

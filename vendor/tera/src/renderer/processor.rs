@@ -180,13 +180,6 @@ impl<'a> Processor<'a> {
         let for_loop_body = &for_loop.body;
         let for_loop_empty_body = &for_loop.empty_body;
 
-        // Broadsheet patch: a plain name for a shared list of the context is iterated by
-        // borrowing its items, without copying the list into one array.
-        if let Some(items) = self.shared_list_container(for_loop) {
-            let for_loop = ForLoop::from_shared(&for_loop.value, items);
-            return self.render_for_loop_body(for_loop_name, for_loop, for_loop_body, for_loop_empty_body, write);
-        }
-
         let container_val = self.safe_eval_expression(&for_loop.container)?;
 
         let for_loop = match *container_val {
@@ -234,32 +227,6 @@ impl<'a> Processor<'a> {
             }
         };
 
-        self.render_for_loop_body(for_loop_name, for_loop, for_loop_body, for_loop_empty_body, write)
-    }
-
-    /// Broadsheet patch: the items of the shared list a `for` tag iterates, if it iterates
-    /// one: its container is a plain name, without filters, that no frame defines first.
-    fn shared_list_container(&self, for_loop: &'a Forloop) -> Option<&'a [std::sync::Arc<Value>]> {
-        let container = &for_loop.container;
-        match container.val {
-            ExprVal::Ident(ref ident)
-                if container.filters.is_empty() && !container.negated && for_loop.key.is_none() =>
-            {
-                self.call_stack.shared_list(&ident.path())
-            }
-            _ => None,
-        }
-    }
-
-    /// Renders a `for` tag's body once per item of `for_loop`, or its `empty` body.
-    fn render_for_loop_body(
-        &mut self,
-        for_loop_name: &'a str,
-        for_loop: ForLoop<'a>,
-        for_loop_body: &'a [Node],
-        for_loop_empty_body: &'a Option<Vec<Node>>,
-        write: &mut impl Write,
-    ) -> Result<()> {
         let len = for_loop.len();
         match (len, for_loop_empty_body) {
             (0, Some(empty_body)) => self.render_body(empty_body, write),
