@@ -61,11 +61,14 @@ impl Analyzer {
 /// Counts articles' index terms, one article at a time, remembering the analysis: each
 /// distinct word is lower-cased, looked up in the stop words and stemmed once per counter
 /// (a build keeps a few per thread), not once per occurrence, and its term gets a dense
-/// slot, so that counting an occurrence costs one hash lookup of the word.
+/// slot, so that counting an occurrence costs one hash lookup of the word. Words are keyed
+/// by a 64-bit hash of their text, as terms are (`term_id`): the lookup then compares two
+/// integers instead of following a pointer to the word's copy and comparing bytes.
 #[derive(Default)]
 pub struct TermCounter {
-    /// Word -> its term's slot, or `NO_TERM` for stop words and numbers.
-    slot_of_word: FxHashMap<Box<str>, u32>,
+    /// Word (by `term_id` of its text) -> its term's slot, or `NO_TERM` for stop words and
+    /// numbers.
+    slot_of_word: FxHashMap<u64, u32>,
     /// Term id -> slot (consulted only for words not seen before).
     slot_of_term: FxHashMap<u64, u32>,
     /// Slot -> term id.
@@ -92,9 +95,10 @@ impl TermCounter {
 
     fn add_words<'t>(&mut self, analyzer: &Analyzer, words: impl Iterator<Item = &'t str>, weight: f32) {
         for word in words {
-            let slot = match self.slot_of_word.get(word) {
+            let key = term_id(word);
+            let slot = match self.slot_of_word.get(&key) {
                 Some(&slot) => slot,
-                None => self.learn(analyzer, word),
+                None => self.learn(analyzer, word, key),
             };
             if slot == NO_TERM {
                 continue;
@@ -109,7 +113,7 @@ impl TermCounter {
     }
 
     /// Analyses a word this counter has not seen and remembers its slot.
-    fn learn(&mut self, analyzer: &Analyzer, word: &str) -> u32 {
+    fn learn(&mut self, analyzer: &Analyzer, word: &str, key: u64) -> u32 {
         let mut term = None;
         analyzer.terms(word, |t| term = Some(term_id(t)));
         let slot = match term {
@@ -120,7 +124,7 @@ impl TermCounter {
                 (self.terms.len() - 1) as u32
             }),
         };
-        self.slot_of_word.insert(word.into(), slot);
+        self.slot_of_word.insert(key, slot);
         slot
     }
 
