@@ -107,17 +107,18 @@ impl Theme {
         context: &tera::Context,
     ) -> Result<serde_json::Map<String, serde_json::Value>, Diagnostic> {
         let mut partials = serde_json::Map::new();
-        for (name, _, _) in self.sources.iter().filter(|(n, _, _)| n.starts_with(PARTIALS_DIR)) {
-            let html = self.tera.render(name, context).map_err(|e| {
+        for (name, _, _) in &self.sources {
+            let Some(relative) = name.strip_prefix(PARTIALS_DIR) else { continue };
+            let mut html = self.tera.render(name, context).map_err(|e| {
                 self.render_error(name, "the site-wide partials", &e).hint(
                     "a partial is rendered once for the whole site and sees only `site`; \
                      move anything that depends on the page into the page's own template",
                 )
             })?;
-            let html = html.strip_suffix('\n').map(str::to_string).unwrap_or(html);
-            let key = name[PARTIALS_DIR.len()..]
-                .rsplit_once('.')
-                .map_or(&name[PARTIALS_DIR.len()..], |(stem, _)| stem);
+            if html.ends_with('\n') {
+                html.pop();
+            }
+            let key = relative.rsplit_once('.').map_or(relative, |(stem, _)| stem);
             partials.insert(key.to_string(), serde_json::Value::String(html));
         }
         Ok(partials)
