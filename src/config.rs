@@ -224,9 +224,30 @@ impl Config {
             return Err(Diagnostic::new(path, "`articles_per_page` must be at least 1")
                 .hint("remove the key to use the default of 20"));
         }
-        if config.related.half_life_days <= 0.0 {
-            return Err(Diagnostic::new(path, "`related.half_life_days` must be more than 0")
-                .hint("remove the key to use the default of 7 days"));
+        let related = &config.related;
+        if related.half_life_days.is_nan() || related.half_life_days <= 0.0 {
+            return Err(at_key(
+                Diagnostic::new(path, "`related.half_life_days` must be more than 0"),
+                text,
+                "half_life_days",
+            )
+            .hint("remove the key to use the default of 7 days"));
+        }
+        let weights = [
+            ("text_weight", related.text_weight),
+            ("tag_weight", related.tag_weight),
+            ("category_weight", related.category_weight),
+            ("date_weight", related.date_weight),
+        ];
+        // Scores add evidence up and the engine bounds them from above: a negative or
+        // infinite weight would make nonsense of both.
+        if let Some((key, weight)) = weights.into_iter().find(|(_, w)| !(w.is_finite() && *w >= 0.0)) {
+            return Err(at_key(
+                Diagnostic::new(path, format!("`related.{key}` must be a number of 0 or more, not {weight}")),
+                text,
+                key,
+            )
+            .hint("use 0 to leave this signal out, or remove the key to use the default"));
         }
         config.time_zone()?;
         Ok(config)
@@ -256,6 +277,17 @@ impl Config {
                 }
             }
         }
+    }
+}
+
+/// `diagnostic` at the line of `config.toml` that sets `key`, when one line plainly does.
+fn at_key(diagnostic: Diagnostic, text: &str, key: &str) -> Diagnostic {
+    let sets_key = |line: &str| {
+        line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
+    match text.lines().position(sets_key) {
+        Some(i) => diagnostic.at(i + 1, None),
+        None => diagnostic,
     }
 }
 
@@ -299,5 +331,22 @@ mod tests {
         assert_eq!(config.base_path(), "/news/");
         config.base_url = "https://example.org/".into();
         assert_eq!(config.base_path(), "/");
+    }
+
+    #[test]
+    fn related_weights_must_be_finite_and_not_negative() {
+        let err = Config::parse("title = \"x\"\n\n[related]\ncount = 3\ntag_weight = -0.5\n").unwrap_err();
+        assert_eq!(err.message, "`related.tag_weight` must be a number of 0 or more, not -0.5");
+        assert_eq!(err.line, Some(5));
+        assert!(err.hint.unwrap().contains("use 0"));
+        let err = Config::parse("[related]\ndate_weight = inf\n").unwrap_err();
+        assert!(err.message.contains("`related.date_weight`"), "{}", err.message);
+        let err = Config::parse("[related]\nhalf_life_days = 0.0\n").unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.line),
+            ("`related.half_life_days` must be more than 0", Some(2))
+        );
+        let config = Config::parse("[related]\ntext_weight = 0.0\ncategory_weight = 0\n").unwrap();
+        assert_eq!((config.related.text_weight, config.related.category_weight), (0.0, 0.0));
     }
 }

@@ -228,6 +228,9 @@ impl Engine {
     }
 
     fn top_matches(&self, library: &Library, id: ArticleId, scratch: &mut Scratch) -> Vec<Match> {
+        if self.config.count == 0 {
+            return Vec::new(); // related news turned off
+        }
         let d = id.index();
         for &(t, w) in &self.index.signatures[d] {
             for &(doc, v) in &self.index.text_postings[t as usize] {

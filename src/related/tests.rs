@@ -226,3 +226,114 @@ fn bags_from_shared_counters_equal_bags_counted_alone() {
         assert_eq!(**bag, term_bag(&analyzer, entry), "{}", entry.path);
     }
 }
+
+/// A deterministic library of `n` articles: twenty stories told in six categories over two
+/// months, each article with its story's words, words shared by many stories, and tags from a
+/// small pool (some on most articles), so that candidates come in every strength.
+fn generated_library(n: usize) -> Library {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |below: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % below
+    };
+    let syllables = ["ka", "lo", "mir", "ven", "tas", "ul", "dro", "pen", "ix", "sor", "bel", "qua"];
+    let word = |parts: usize, next: &mut dyn FnMut(usize) -> usize| -> String {
+        (0..parts).map(|_| syllables[next(syllables.len())]).collect()
+    };
+    let common: Vec<String> = (0..40).map(|_| word(2, &mut next)).collect();
+    let stories: Vec<Vec<String>> = (0..20).map(|_| (0..8).map(|_| word(3, &mut next)).collect()).collect();
+    let categories = ["world", "business", "science", "sports", "health", "local"];
+    let tags = ["markets", "policy", "weather", "courts", "energy", "transport", "trade", "schools"];
+    let files: Vec<(String, String, String)> = (0..n)
+        .map(|i| {
+            let story = &stories[next(stories.len())];
+            let mut words: Vec<&str> = Vec::new();
+            for _ in 0..60 {
+                let w = if next(3) == 0 { &story[next(story.len())] } else { &common[next(common.len())] };
+                words.push(w);
+            }
+            let title: Vec<&str> = (0..4).map(|_| story[next(story.len())].as_str()).collect();
+            let article_tags: Vec<String> = (0..next(4))
+                .map(|_| format!("\"{}\"", tags[next(tags.len()).min(next(tags.len()))]))
+                .collect();
+            (
+                format!("content/{}/a{i}.md", categories[next(categories.len())]),
+                format!(
+                    "title = \"{}\"\ndate = 2026-{:02}-{:02}T{:02}:00:00Z\ntags = [{}]",
+                    title.join(" "),
+                    9 + next(2),
+                    1 + next(28),
+                    next(24),
+                    article_tags.join(", ")
+                ),
+                words.join(" "),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str, &str)> =
+        files.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+    library(&refs)
+}
+
+/// The best matches found the slow way: every candidate with evidence scored and ranked, no
+/// bound used to skip any (the evidence summed in the same order as the engine does).
+fn exhaustive_matches(engine: &Engine, library: &Library, id: ArticleId) -> Vec<Match> {
+    let mut evidence = vec![Evidence::default(); library.entries.len()];
+    for &(t, w) in &engine.index.signatures[id.index()] {
+        for &(doc, v) in &engine.index.text_postings[t as usize] {
+            evidence[doc as usize].text += w * v;
+        }
+    }
+    for &(t, w) in &engine.index.tag_vectors[id.index()] {
+        for &(doc, v) in &engine.index.tag_postings[t as usize] {
+            evidence[doc as usize].tags += w * v;
+        }
+    }
+    let signals = |e: &Evidence| Signals { text: e.text, tags: e.tags.min(1.0), ..Signals::default() };
+    let mut all: Vec<Match> = evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| **e != Evidence::default())
+        .filter_map(|(doc, e)| engine.score(id, ArticleId(doc as u32), signals(e)))
+        .collect();
+    all.sort_by(|a, b| rank(library, a, b));
+    all.truncate(engine.config.count);
+    all
+}
+
+#[test]
+fn skipping_candidates_by_their_bounds_finds_the_exhaustive_best_lists() {
+    let lib = generated_library(240);
+    let default = RelatedConfig::default();
+    let configs = [
+        default.clone(),
+        RelatedConfig { count: 1, ..default.clone() },
+        RelatedConfig { count: 12, min_score: 0.0, ..default.clone() },
+        RelatedConfig { min_score: 0.4, ..default.clone() },
+        RelatedConfig { include_newer: false, ..default.clone() },
+        RelatedConfig { same_category_only: true, count: 8, ..default.clone() },
+        RelatedConfig { category_weight: 0.0, date_weight: 0.0, ..default.clone() },
+        RelatedConfig { tag_weight: 1.0, text_weight: 0.0, ..default.clone() },
+        RelatedConfig { category_weight: 2.0, date_weight: 1.5, half_life_days: 0.5, ..default.clone() },
+    ];
+    for config in &configs {
+        let engine = Engine::new(&lib, config, "en");
+        let mut listed = 0;
+        for i in 0..lib.entries.len() {
+            let id = ArticleId(i as u32);
+            let expected = exhaustive_matches(&engine, &lib, id);
+            assert_eq!(engine.matches(&lib, id), expected, "article {i}, {config:?}");
+            listed += expected.len();
+        }
+        assert!(listed > lib.entries.len() / 2, "the library gives matches to compare: {listed}, {config:?}");
+    }
+}
+
+#[test]
+fn a_count_of_zero_turns_related_news_off() {
+    let lib = with_filler(&STORY);
+    let config = RelatedConfig { count: 0, ..RelatedConfig::default() };
+    assert!(compute(&lib, &config, "en").iter().all(Vec::is_empty));
+    let engine = Engine::new(&lib, &config, "en");
+    assert_eq!(engine.matches(&lib, id_of(&lib, "business/quarvex-bid/")), vec![]);
+}
