@@ -29,6 +29,9 @@ pub struct Config {
     pub articles_per_page: usize,
     /// How dates are shown to readers (chrono strftime syntax).
     pub date_format: String,
+    /// How a daily digest's day is shown (its title, the archive); `date_format` when unset.
+    /// Only the date: a day has no time of day.
+    pub day_format: Option<String>,
     /// Categories in navigation order, with display names and descriptions. Categories
     /// used by articles but not listed here follow, alphabetically.
     pub categories: Vec<CategoryConfig>,
@@ -51,6 +54,7 @@ impl Default for Config {
             default_author: "Staff".into(),
             articles_per_page: 20,
             date_format: "%B %-d, %Y".into(),
+            day_format: None,
             categories: Vec::new(),
             markdown: MarkdownConfig::default(),
             related: RelatedConfig::default(),
@@ -250,7 +254,13 @@ impl Config {
             .hint("use 0 to leave this signal out, or remove the key to use the default"));
         }
         config.time_zone()?;
+        check_date_formats(&config, text)?;
         Ok(config)
+    }
+
+    /// The format of a day on the daily digest pages and the archive.
+    pub fn day_format(&self) -> &str {
+        self.day_format.as_deref().unwrap_or(&self.date_format)
     }
 
     /// The configured time zone.
@@ -278,6 +288,70 @@ impl Config {
             }
         }
     }
+}
+
+/// Checks that `date_format` formats a moment and the day format a day: chrono would fail
+/// half-way through the build on an unknown `%` field, or on a time of day asked of a day.
+fn check_date_formats(config: &Config, text: &str) -> Result<(), Diagnostic> {
+    use chrono::format::{Item, StrftimeItems};
+    use chrono::{NaiveDate, TimeZone};
+    use std::fmt::Write;
+
+    let path = Path::new("config.toml");
+    let strftime_hint = "see https://docs.rs/chrono/latest/chrono/format/strftime/index.html for the `%` fields, e.g. \"%B %-d, %Y\"";
+    for (key, format) in
+        [("date_format", Some(&config.date_format)), ("day_format", config.day_format.as_ref())]
+    {
+        if let Some(format) = format {
+            if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+                return Err(at_key(
+                    Diagnostic::new(
+                        path,
+                        format!("`{key}` = \"{format}\" has a `%` field chrono does not know"),
+                    ),
+                    text,
+                    key,
+                )
+                .hint(strftime_hint));
+            }
+        }
+    }
+    let tz = config.time_zone()?;
+    let moment =
+        tz.with_ymd_and_hms(2026, 11, 28, 14, 5, 0).earliest().unwrap_or_else(|| tz.timestamp_nanos(0));
+    if write!(String::new(), "{}", moment.format(&config.date_format)).is_err() {
+        return Err(at_key(
+            Diagnostic::new(path, format!("`date_format` = \"{}\" cannot format a date", config.date_format)),
+            text,
+            "date_format",
+        )
+        .hint(strftime_hint));
+    }
+    let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+    if write!(String::new(), "{}", day.format(config.day_format())).is_err() {
+        let diagnostic = match &config.day_format {
+            Some(format) => at_key(
+                Diagnostic::new(path, format!("`day_format` = \"{format}\" asks for a time of day, which a day does not have")),
+                text,
+                "day_format",
+            )
+            .hint("keep only date fields, e.g. \"%A %-d %B %Y\""),
+            None => at_key(
+                Diagnostic::new(
+                    path,
+                    format!(
+                        "`date_format` = \"{}\" shows a time of day, so the daily digest pages need a `day_format` of their own",
+                        config.date_format
+                    ),
+                ),
+                text,
+                "date_format",
+            )
+            .hint("add a `day_format` with the date alone, e.g. `day_format = \"%-d %B %Y\"`"),
+        };
+        return Err(diagnostic);
+    }
+    Ok(())
 }
 
 /// `diagnostic` at the line of `config.toml` that sets `key`, when one line plainly does.
@@ -348,5 +422,32 @@ mod tests {
         );
         let config = Config::parse("[related]\ntext_weight = 0.0\ncategory_weight = 0\n").unwrap();
         assert_eq!((config.related.text_weight, config.related.category_weight), (0.0, 0.0));
+    }
+
+    #[test]
+    fn date_formats_are_checked_before_the_build() {
+        let err = Config::parse("title = \"x\"\ndate_format = \"%Q %-d\"\n").unwrap_err();
+        assert_eq!(err.message, "`date_format` = \"%Q %-d\" has a `%` field chrono does not know");
+        assert_eq!(err.line, Some(2));
+        assert!(err.hint.unwrap().contains("strftime"));
+
+        let err = Config::parse("date_format = \"%H:%M, %-d %B %Y\"\n").unwrap_err();
+        assert!(err.message.contains("need a `day_format` of their own"), "{}", err.message);
+        assert_eq!(err.line, Some(1));
+        assert!(err.hint.unwrap().contains("day_format = "));
+
+        let err = Config::parse("date_format = \"%H:%M\"\nday_format = \"%d %H\"\n").unwrap_err();
+        assert!(
+            err.message.starts_with("`day_format` = \"%d %H\" asks for a time of day"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.line, Some(2));
+
+        let config =
+            Config::parse("date_format = \"%H:%M, %-d %B %Y %Z\"\nday_format = \"%A %-d %B\"\n").unwrap();
+        assert_eq!((config.date_format.as_str(), config.day_format()), ("%H:%M, %-d %B %Y %Z", "%A %-d %B"));
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.day_format(), "%B %-d, %Y");
     }
 }

@@ -147,6 +147,29 @@ fn config_errors_suggest_the_right_key() {
 }
 
 #[test]
+fn a_date_format_with_a_time_of_day_needs_a_day_format_before_anything_is_built() {
+    let (_dir, site) = common::site_copy("basic");
+    let built = broadsheet(&site, &["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let before = common::read_tree(&site.join("public"));
+    write(&site.join("config.toml"), "title = \"x\"\ndate_format = \"%H:%M, %-d %B %Y\"\n");
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_reported(&err, "need a `day_format` of their own", "config.toml:2", "day_format = \"%-d %B %Y\"");
+    assert_eq!(common::read_tree(&site.join("public")), before, "the last build's output is kept");
+
+    write(
+        &site.join("config.toml"),
+        "title = \"x\"\ndate_format = \"%H:%M, %-d %B %Y\"\nday_format = \"%A %-d %B %Y\"\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let archive = std::fs::read_to_string(site.join("public/archive/index.html")).unwrap();
+    assert!(archive.contains("Friday 20 November 2026"), "days use day_format:\n{archive}");
+}
+
+#[test]
 fn a_broken_link_between_articles_is_a_warning_with_its_line() {
     let (_dir, site) = common::site_copy("basic");
     write(&site.join("content/world/linker.md"), "+++\ntitle = \"Links\"\ndate = 2026-11-20\n+++\n\nGood: [summit](summit.md), [rocket](@/tech/launch/rocket.md).\n\nBad: [gone](gone.md).\n");

@@ -233,7 +233,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn day(&self, date: NaiveDate) -> String {
-        date.format(&self.config.date_format).to_string()
+        date.format(self.config.day_format()).to_string()
     }
 
     pub fn site(&self) -> SiteView<'a> {
