@@ -167,6 +167,13 @@ fn a_date_format_with_a_time_of_day_needs_a_day_format_before_anything_is_built(
     assert!(out.status.success(), "{}", stderr(&out));
     let archive = std::fs::read_to_string(site.join("public/archive/index.html")).unwrap();
     assert!(archive.contains("Friday 20 November 2026"), "days use day_format:\n{archive}");
+    let front = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert!(
+        front.contains("<time datetime=\"2026-11-20\">Friday 20 November 2026</time>"),
+        "the edition is a day:\n{front}"
+    );
+    let article = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
+    assert!(article.contains(">09:00, 20 November 2026</time>"), "moments use date_format:\n{article}");
 }
 
 #[test]

@@ -245,12 +245,7 @@ impl<'a> Views<'a> {
             base_path: self.base_path.clone(),
             language: &config.language,
             edition_iso: self.library.days.first().map(|d| d.date.to_string()).unwrap_or_default(),
-            edition_date: self
-                .library
-                .entries
-                .first()
-                .map(|e| self.date(e.article.date).display)
-                .unwrap_or_default(),
+            edition_date: self.library.days.first().map(|d| self.day(d.date)).unwrap_or_default(),
             categories: self.navigation(),
             generator: concat!("Broadsheet ", env!("CARGO_PKG_VERSION")),
         }
