@@ -228,6 +228,10 @@ impl Config {
             return Err(Diagnostic::new(path, "`articles_per_page` must be at least 1")
                 .hint("remove the key to use the default of 20"));
         }
+        if config.feeds.limit == 0 {
+            return Err(at_key(Diagnostic::new(path, "`feeds.limit` must be at least 1"), text, "limit")
+                .hint("remove the key to list the newest 30 articles in each feed"));
+        }
         let related = &config.related;
         if related.half_life_days.is_nan() || related.half_life_days <= 0.0 {
             return Err(at_key(
@@ -408,7 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn related_weights_must_be_finite_and_not_negative() {
+    fn related_weights_and_the_feed_limit_are_checked() {
         let err = Config::parse("title = \"x\"\n\n[related]\ncount = 3\ntag_weight = -0.5\n").unwrap_err();
         assert_eq!(err.message, "`related.tag_weight` must be a number of 0 or more, not -0.5");
         assert_eq!(err.line, Some(5));
@@ -420,6 +424,8 @@ mod tests {
             (err.message.as_str(), err.line),
             ("`related.half_life_days` must be more than 0", Some(2))
         );
+        let err = Config::parse("[feeds]\nfull_content = false\nlimit = 0\n").unwrap_err();
+        assert_eq!((err.message.as_str(), err.line), ("`feeds.limit` must be at least 1", Some(3)));
         let config = Config::parse("[related]\ntext_weight = 0.0\ncategory_weight = 0\n").unwrap();
         assert_eq!((config.related.text_weight, config.related.category_weight), (0.0, 0.0));
     }
