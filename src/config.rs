@@ -225,8 +225,12 @@ impl Config {
             config.base_url.push('/');
         }
         if config.articles_per_page == 0 {
-            return Err(Diagnostic::new(path, "`articles_per_page` must be at least 1")
-                .hint("remove the key to use the default of 20"));
+            return Err(at_key(
+                Diagnostic::new(path, "`articles_per_page` must be at least 1"),
+                text,
+                "articles_per_page",
+            )
+            .hint("remove the key to use the default of 20"));
         }
         if config.feeds.limit == 0 {
             return Err(at_key(Diagnostic::new(path, "`feeds.limit` must be at least 1"), text, "limit")
@@ -412,7 +416,7 @@ mod tests {
     }
 
     #[test]
-    fn related_weights_and_the_feed_limit_are_checked() {
+    fn numbers_out_of_range_are_errors_at_their_line() {
         let err = Config::parse("title = \"x\"\n\n[related]\ncount = 3\ntag_weight = -0.5\n").unwrap_err();
         assert_eq!(err.message, "`related.tag_weight` must be a number of 0 or more, not -0.5");
         assert_eq!(err.line, Some(5));
@@ -424,6 +428,8 @@ mod tests {
             (err.message.as_str(), err.line),
             ("`related.half_life_days` must be more than 0", Some(2))
         );
+        let err = Config::parse("title = \"x\"\narticles_per_page = 0\n").unwrap_err();
+        assert_eq!((err.message.as_str(), err.line), ("`articles_per_page` must be at least 1", Some(2)));
         let err = Config::parse("[feeds]\nfull_content = false\nlimit = 0\n").unwrap_err();
         assert_eq!((err.message.as_str(), err.line), ("`feeds.limit` must be at least 1", Some(3)));
         let config = Config::parse("[related]\ntext_weight = 0.0\ncategory_weight = 0\n").unwrap();
