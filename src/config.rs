@@ -225,25 +225,17 @@ impl Config {
             config.base_url.push('/');
         }
         if config.articles_per_page == 0 {
-            return Err(at_key(
-                Diagnostic::new(path, "`articles_per_page` must be at least 1"),
-                text,
-                "articles_per_page",
-            )
-            .hint("remove the key to use the default of 20"));
+            return Err(key_error(text, "articles_per_page", "`articles_per_page` must be at least 1")
+                .hint("remove the key to use the default of 20"));
         }
         if config.feeds.limit == 0 {
-            return Err(at_key(Diagnostic::new(path, "`feeds.limit` must be at least 1"), text, "limit")
+            return Err(key_error(text, "limit", "`feeds.limit` must be at least 1")
                 .hint("remove the key to list the newest 30 articles in each feed"));
         }
         let related = &config.related;
         if related.half_life_days.is_nan() || related.half_life_days <= 0.0 {
-            return Err(at_key(
-                Diagnostic::new(path, "`related.half_life_days` must be more than 0"),
-                text,
-                "half_life_days",
-            )
-            .hint("remove the key to use the default of 7 days"));
+            return Err(key_error(text, "half_life_days", "`related.half_life_days` must be more than 0")
+                .hint("remove the key to use the default of 7 days"));
         }
         let weights = [
             ("text_weight", related.text_weight),
@@ -254,15 +246,15 @@ impl Config {
         // Scores add evidence up and the engine bounds them from above: a negative or
         // infinite weight would make nonsense of both.
         if let Some((key, weight)) = weights.into_iter().find(|(_, w)| !(w.is_finite() && *w >= 0.0)) {
-            return Err(at_key(
-                Diagnostic::new(path, format!("`related.{key}` must be a number of 0 or more, not {weight}")),
+            return Err(key_error(
                 text,
                 key,
+                format!("`related.{key}` must be a number of 0 or more, not {weight}"),
             )
             .hint("use 0 to leave this signal out, or remove the key to use the default"));
         }
-        config.time_zone()?;
-        check_date_formats(&config, text)?;
+        let tz = config.time_zone()?;
+        check_date_formats(&config, tz, text)?;
         Ok(config)
     }
 
@@ -300,60 +292,44 @@ impl Config {
 
 /// Checks that `date_format` formats a moment and the day format a day: chrono would fail
 /// half-way through the build on an unknown `%` field, or on a time of day asked of a day.
-fn check_date_formats(config: &Config, text: &str) -> Result<(), Diagnostic> {
+fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnostic> {
     use chrono::format::{Item, StrftimeItems};
     use chrono::{NaiveDate, TimeZone};
     use std::fmt::Write;
 
-    let path = Path::new("config.toml");
     let strftime_hint = "see https://docs.rs/chrono/latest/chrono/format/strftime/index.html for the `%` fields, e.g. \"%B %-d, %Y\"";
     for (key, format) in
         [("date_format", Some(&config.date_format)), ("day_format", config.day_format.as_ref())]
     {
         if let Some(format) = format {
             if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
-                return Err(at_key(
-                    Diagnostic::new(
-                        path,
-                        format!("`{key}` = \"{format}\" has a `%` field chrono does not know"),
-                    ),
-                    text,
-                    key,
-                )
-                .hint(strftime_hint));
+                let message = format!("`{key}` = \"{format}\" has a `%` field chrono does not know");
+                return Err(key_error(text, key, message).hint(strftime_hint));
             }
         }
     }
-    let tz = config.time_zone()?;
     let moment =
         tz.with_ymd_and_hms(2026, 11, 28, 14, 5, 0).earliest().unwrap_or_else(|| tz.timestamp_nanos(0));
     if write!(String::new(), "{}", moment.format(&config.date_format)).is_err() {
-        return Err(at_key(
-            Diagnostic::new(path, format!("`date_format` = \"{}\" cannot format a date", config.date_format)),
-            text,
-            "date_format",
-        )
-        .hint(strftime_hint));
+        let message = format!("`date_format` = \"{}\" cannot format a date", config.date_format);
+        return Err(key_error(text, "date_format", message).hint(strftime_hint));
     }
     let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
     if write!(String::new(), "{}", day.format(config.day_format())).is_err() {
         let diagnostic = match &config.day_format {
-            Some(format) => at_key(
-                Diagnostic::new(path, format!("`day_format` = \"{format}\" asks for a time of day, which a day does not have")),
+            Some(format) => key_error(
                 text,
                 "day_format",
+                format!("`day_format` = \"{format}\" asks for a time of day, which a day does not have"),
             )
             .hint("keep only date fields, e.g. \"%A %-d %B %Y\""),
-            None => at_key(
-                Diagnostic::new(
-                    path,
-                    format!(
-                        "`date_format` = \"{}\" shows a time of day, so the daily digest pages need a `day_format` of their own",
-                        config.date_format
-                    ),
-                ),
+            None => key_error(
                 text,
                 "date_format",
+                format!(
+                    "`date_format` = \"{}\" shows a time of day, so the daily digest pages need a `day_format` of their own",
+                    config.date_format
+                ),
             )
             .hint("add a `day_format` with the date alone, e.g. `day_format = \"%-d %B %Y\"`"),
         };
@@ -362,8 +338,9 @@ fn check_date_formats(config: &Config, text: &str) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// `diagnostic` at the line of `config.toml` that sets `key`, when one line plainly does.
-fn at_key(diagnostic: Diagnostic, text: &str, key: &str) -> Diagnostic {
+/// An error about `key` of `config.toml`, at the line that sets it when one line plainly does.
+fn key_error(text: &str, key: &str, message: impl Into<String>) -> Diagnostic {
+    let diagnostic = Diagnostic::new("config.toml", message);
     let sets_key = |line: &str| {
         line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
     };
