@@ -29,7 +29,11 @@ for n in "${sizes[@]}"; do
     python3 "$gen" "$site" --articles "$n" >/dev/null
     printf 'title = "Bench Digest"\nbase_url = "https://example.org/"\n' >"$site/config.toml"
   fi
-  rm -rf "$site/public" "$site/.broadsheet-cache"
+  aside="$dir/old-output/$n.$$"
+  mkdir -p "$aside"
+  for old in public .broadsheet-cache; do
+    [ ! -e "$site/$old" ] || mv "$site/$old" "$aside/"
+  done
   echo "$n articles:"
   timed "clean build" "$bin" build -s "$site" --timings
   grep -E '^ +[a-z ]+: ' "$dir/out" | sed 's/^/    /'
@@ -47,3 +51,5 @@ for n in "${sizes[@]}"; do
   timed "rebuild, one edit" "$bin" build -s "$site"
   cp "$dir/saved.md" "$article"
 done
+# Deleting the old outputs now frees their inodes after the measurements, not before.
+rm -rf "$dir/old-output"
