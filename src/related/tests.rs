@@ -229,7 +229,9 @@ fn bags_from_shared_counters_equal_bags_counted_alone() {
 
 /// A deterministic library of `n` articles: twenty stories told in six categories over two
 /// months, each article with its story's words, words shared by many stories, and tags from a
-/// small pool (some on most articles), so that candidates come in every strength.
+/// small pool (some on most articles), so that candidates come in every strength. Every fifth
+/// article is written in words of its own: it shares only tags, so that it is found (and finds
+/// others) through the tags' posting lists alone.
 fn generated_library(n: usize) -> Library {
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move |below: usize| {
@@ -246,10 +248,15 @@ fn generated_library(n: usize) -> Library {
     let tags = ["markets", "policy", "weather", "courts", "energy", "transport", "trade", "schools"];
     let files: Vec<(String, String, String)> = (0..n)
         .map(|i| {
-            let story = &stories[next(stories.len())];
+            let own: Vec<String> = (0..8).map(|k| format!("solo{i}x{k}")).collect();
+            let story = if i % 5 == 0 { &own } else { &stories[next(stories.len())] };
             let mut words: Vec<&str> = Vec::new();
             for _ in 0..60 {
-                let w = if next(3) == 0 { &story[next(story.len())] } else { &common[next(common.len())] };
+                let w = if i % 5 == 0 || next(3) == 0 {
+                    &story[next(story.len())]
+                } else {
+                    &common[next(common.len())]
+                };
                 words.push(w);
             }
             let title: Vec<&str> = (0..4).map(|_| story[next(story.len())].as_str()).collect();
