@@ -52,7 +52,7 @@ fn init_new_build_eject_build() {
 
     let eject = broadsheet(&site, &["theme", "eject"]);
     assert!(eject.status.success(), "{}", stderr(&eject));
-    assert!(stdout(&eject).contains("19 files created"), "{}", stdout(&eject));
+    assert!(stdout(&eject).contains("20 files created"), "{}", stdout(&eject));
     let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     assert_eq!(read(&site.join("templates/article.html")), read(&builtin.join("article.html")));
     assert_eq!(read(&site.join("static/style.css")), read(&builtin.join("style.css")));
@@ -168,14 +168,14 @@ fn eject_without_force_keeps_a_modified_template() {
         "{}",
         stderr(&eject)
     );
-    assert!(stdout(&eject).contains("18 files created, 0 replaced, 1 kept"), "{}", stdout(&eject));
+    assert!(stdout(&eject).contains("19 files created, 0 replaced, 1 kept"), "{}", stdout(&eject));
     assert_eq!(read(&site.join("templates/article.html")), "{% extends \"base.html\" %}mine");
     assert!(site.join("templates/base.html").is_file(), "the other templates are copied");
     assert!(site.join("templates/partials/footer.html").is_file(), "partials are copied into their folder");
 
     let forced = broadsheet(&site, &["theme", "eject", "--force"]);
     assert!(forced.status.success(), "{}", stderr(&forced));
-    assert!(stdout(&forced).contains("0 files created, 19 replaced, 0 kept"), "{}", stdout(&forced));
+    assert!(stdout(&forced).contains("0 files created, 20 replaced, 0 kept"), "{}", stdout(&forced));
     assert!(read(&site.join("templates/article.html")).contains("related-news"));
 }
 

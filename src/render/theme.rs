@@ -28,6 +28,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("alias.html", include_str!("../../templates/alias.html")),
     ("404.html", include_str!("../../templates/404.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("partials/head.html", include_str!("../../templates/partials/head.html")),
     ("partials/masthead.html", include_str!("../../templates/partials/masthead.html")),
     ("partials/sections.html", include_str!("../../templates/partials/sections.html")),
     ("partials/footer.html", include_str!("../../templates/partials/footer.html")),
