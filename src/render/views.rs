@@ -1,6 +1,7 @@
 //! Stage 5 (render): the plain structs templates see. Built from the library by id at
 //! render time; templates never see model types.
 
+use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
@@ -150,7 +151,7 @@ struct NewsArticleLd<'a> {
     section: &'a str,
     author: Vec<PersonLd<'a>>,
     #[serde(rename = "dateModified")]
-    modified: String,
+    modified: &'a str,
     #[serde(rename = "datePublished")]
     published: &'a str,
     description: &'a str,
@@ -194,6 +195,11 @@ pub struct Views<'a> {
     pub config: &'a Config,
     pub tz: Tz,
     pub base_path: String,
+    /// Scheme and host of `base_url` (`https://example.org`), for absolute URLs.
+    origin: String,
+    /// `date_format` and `day_format`, parsed once instead of on every date shown.
+    date_items: Vec<Item<'static>>,
+    day_items: Vec<Item<'static>>,
     /// Each article's card.
     cards: PerArticle<CardView<'a>>,
     /// Each article as a related-news item.
@@ -210,6 +216,9 @@ impl<'a> Views<'a> {
             config,
             tz,
             base_path: config.base_path(),
+            origin: super::feeds::origin(&config.base_url),
+            date_items: parsed_format(&config.date_format),
+            day_items: parsed_format(config.day_format()),
             cards: PerArticle::new(n, whole_site),
             related_items: PerArticle::new(n, whole_site),
         }
@@ -229,11 +238,14 @@ impl<'a> Views<'a> {
 
     pub fn date(&self, date: DateTime<Utc>) -> DateView {
         let local = date.with_timezone(&self.tz);
-        DateView { iso: local.to_rfc3339(), display: local.format(&self.config.date_format).to_string() }
+        DateView {
+            iso: local.to_rfc3339(),
+            display: local.format_with_items(self.date_items.iter()).to_string(),
+        }
     }
 
     pub fn day(&self, date: NaiveDate) -> String {
-        date.format(self.config.day_format()).to_string()
+        date.format_with_items(self.day_items.iter()).to_string()
     }
 
     pub fn site(&self) -> SiteView<'a> {
@@ -356,15 +368,25 @@ impl<'a> Views<'a> {
     fn json_ld(&self, id: ArticleId, card: &CardView) -> String {
         let entry = self.library.get(id);
         let a = &entry.article;
-        let origin = super::feeds::origin(&self.config.base_url);
-        let absolute =
-            |url: &str| if url.contains("://") { url.to_string() } else { format!("{origin}{url}") };
+        let absolute = |url: &str| {
+            if url.contains("://") {
+                url.to_string()
+            } else {
+                [self.origin.as_str(), url].concat()
+            }
+        };
+        // The later of the two dates (an `updated` before `date` does not count), already
+        // formatted for the card.
+        let modified = match (&card.updated, a.updated) {
+            (Some(updated), Some(at)) if at > a.date => updated.iso.as_str(),
+            _ => card.date.iso.as_str(),
+        };
         let ld = NewsArticleLd {
             context: "https://schema.org",
             kind: "NewsArticle",
             section: &self.library.categories[entry.category].name,
             author: a.authors.iter().map(|name| PersonLd { kind: "Person", name }).collect(),
-            modified: self.date(a.updated_or_date()).iso,
+            modified,
             published: &card.date.iso,
             description: &a.summary,
             headline: &a.title,
@@ -398,6 +420,12 @@ impl<'a> Views<'a> {
         });
         RelatedView { article, fallback: item.fallback }
     }
+}
+
+/// A strftime format as chrono's items. The config checks reject a format chrono cannot parse
+/// (`config::check_date_formats`), so the error item stands in for one that cannot occur.
+fn parsed_format(format: &str) -> Vec<Item<'static>> {
+    StrftimeItems::new(format).parse_to_owned().unwrap_or_else(|_| vec![Item::Error])
 }
 
 fn share_links(title: &str, permalink: &str) -> ShareView {
