@@ -149,41 +149,62 @@ pub fn term_id(term: &str) -> u64 {
 }
 
 /// The words of `text`: its runs of alphanumeric characters (Unicode's definition). ASCII,
-/// most of a news text, is tested a byte at a time without decoding characters. With
-/// `SKIP_TAGS`, `text` is HTML and each tag (`<` to the next `>`; an unclosed one hides the
-/// rest) is a gap between words.
+/// most of a news text, is classified a byte at a time by table lookup without decoding
+/// characters. With `SKIP_TAGS`, `text` is HTML and each tag (`<` to the next `>`; an unclosed
+/// one hides the rest) is a gap between words.
 fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
     let mut pos = 0;
     std::iter::from_fn(move || {
         let start = loop {
-            let (alphanumeric, len) = char_class(text, pos)?;
-            if alphanumeric {
-                break pos;
+            match BYTE_CLASS[*bytes.get(pos)? as usize] {
+                ALPHANUMERIC => break pos,
+                TAG_START if SKIP_TAGS => {
+                    pos = text[pos..].find('>').map_or(text.len(), |end| pos + end + 1);
+                }
+                NOT_ASCII => {
+                    let c = text[pos..].chars().next()?;
+                    if c.is_alphanumeric() {
+                        break pos;
+                    }
+                    pos += c.len_utf8();
+                }
+                _ => pos += 1,
             }
-            pos += if SKIP_TAGS && text.as_bytes()[pos] == b'<' {
-                text[pos..].find('>').map_or(text.len() - pos, |end| end + 1)
-            } else {
-                len
-            };
         };
-        while let Some((true, len)) = char_class(text, pos) {
-            pos += len;
+        while let Some(&byte) = bytes.get(pos) {
+            match BYTE_CLASS[byte as usize] {
+                ALPHANUMERIC => pos += 1,
+                NOT_ASCII => match text[pos..].chars().next() {
+                    Some(c) if c.is_alphanumeric() => pos += c.len_utf8(),
+                    _ => break,
+                },
+                _ => break,
+            }
         }
         Some(&text[start..pos])
     })
 }
 
-/// Whether the character at byte `pos` of `text` is alphanumeric, and its length in bytes;
-/// `None` at the end.
-#[inline(always)]
-fn char_class(text: &str, pos: usize) -> Option<(bool, usize)> {
-    let byte = *text.as_bytes().get(pos)?;
-    if byte.is_ascii() {
-        return Some((byte.is_ascii_alphanumeric(), 1));
+/// What a byte of UTF-8 text is to `words`: an ASCII letter or digit, `<`, any other ASCII
+/// character, or part of a character beyond ASCII (decoded to be classified).
+const ALPHANUMERIC: u8 = 0;
+const TAG_START: u8 = 1;
+const OTHER_ASCII: u8 = 2;
+const NOT_ASCII: u8 = 3;
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [NOT_ASCII; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        class[byte] = match byte as u8 {
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALPHANUMERIC,
+            b'<' => TAG_START,
+            _ => OTHER_ASCII,
+        };
+        byte += 1;
     }
-    let c = text[pos..].chars().next()?;
-    Some((c.is_alphanumeric(), c.len_utf8()))
-}
+    class
+};
 
 /// The text of an HTML fragment: each tag replaced by a space, each `&` too (entities are
 /// left as words' neighbours). Copies the text between them in slices.
@@ -274,6 +295,22 @@ mod tests {
         assert_eq!(words::<false>(text).collect::<Vec<_>>(), expected);
         assert_eq!(expected, ["Kyiv", "s", "2026", "budget", "Zürich", "Αθήνα", "東京", "x", "a1"]);
         assert_eq!(words::<false>("").count(), 0);
+    }
+
+    /// Words by their definition: the text split at every character that is not alphanumeric.
+    fn reference_words(text: &str) -> Vec<&str> {
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_match_their_definition_in_text_and_html(
+            text in "([a-zA-Z0-9 <>&;.,'-]|é|ß|Ω|東|\u{2028}|\u{00A0}|\u{0301}|<p>|</a>){0,40}"
+        ) {
+            proptest::prop_assert_eq!(words::<false>(&text).collect::<Vec<_>>(), reference_words(&text));
+            let html = html_text(&text);
+            proptest::prop_assert_eq!(words::<true>(&text).collect::<Vec<_>>(), reference_words(&html));
+        }
     }
 
     #[test]
