@@ -209,3 +209,30 @@ fn colours_only_when_wanted_and_never_with_no_color() {
     let no_color = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
     assert_eq!(no_color, piped, "NO_COLOR wins");
 }
+
+#[test]
+fn the_article_page_shows_a_standfirst_only_when_the_front_matter_gives_one() {
+    let (_dir, site) = common::site_copy("basic");
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let page = |path: &str| std::fs::read_to_string(site.join("public").join(path)).unwrap();
+
+    let written = page("tech/rocket/index.html");
+    assert_eq!(written.matches("<p class=\"standfirst\">").count(), 1, "{written}");
+
+    // talks.md has no `summary`: its summary is the text before `<!-- more -->`, which the
+    // body opens with, so it serves the description and the cards but is not repeated.
+    let derived = page("world/talks/index.html");
+    assert!(!derived.contains("class=\"standfirst\""), "{derived}");
+    assert!(
+        derived.contains("<meta name=\"description\" content=\"Negotiators kept talking past midnight.\">")
+    );
+    assert_eq!(
+        derived.matches("Negotiators kept talking past midnight.").count(),
+        5,
+        "description, og, twitter, JSON-LD and body once each"
+    );
+    assert!(
+        page("world/index.html").contains("Negotiators kept talking past midnight."),
+        "the card keeps it"
+    );
+}

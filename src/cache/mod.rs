@@ -27,7 +27,7 @@ pub use pages::{PageFingerprint, PageRecords, StagedPage};
 pub const CACHE_DIR: &str = ".broadsheet-cache";
 const CACHE_FILE: &str = "articles.bin";
 /// Changes whenever the binary does, so a cache from another version is never trusted.
-const FORMAT: &str = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " cache 4");
+const FORMAT: &str = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " cache 5");
 
 /// A file's content hash (BLAKE3).
 pub type ContentHash = [u8; 32];

@@ -24,8 +24,11 @@ pub struct Article {
     pub date: DateTime<Utc>,
     /// Last significant change, if any.
     pub updated: Option<DateTime<Utc>>,
-    /// Standfirst: from front matter, else filled by the Markdown stage.
+    /// Summary: from front matter, else filled by the Markdown stage from the body's opening.
     pub summary: String,
+    /// Whether the front matter gives the summary: only then is it a standfirst of its own,
+    /// shown under the headline, rather than the text the body opens with.
+    pub summary_written: bool,
     /// Authors, never empty (the site default when none is given).
     pub authors: Vec<String>,
     /// Category name as written (front matter, else first folder).
@@ -243,6 +246,7 @@ impl Checker<'_> {
             title: title?,
             date: date?,
             updated,
+            summary_written: summary.as_ref().is_some_and(|s| !s.trim().is_empty()),
             summary: summary.map(|s| s.trim().to_string()).unwrap_or_default(),
             authors,
             category: category?,

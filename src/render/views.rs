@@ -85,6 +85,9 @@ pub struct ArticleView<'a> {
     pub card: Shared<'a, CardView<'a>>,
     /// Body HTML (insert with `| safe`).
     pub content: &'a str,
+    /// The summary when the front matter gives one, else empty: a summary taken from the
+    /// body's opening would only repeat it under the headline.
+    pub standfirst: &'a str,
     pub tags: Vec<LinkView<'a>>,
     pub source: Option<SourceView<'a>>,
     pub share: ShareView,
@@ -353,6 +356,7 @@ impl<'a> Views<'a> {
             share: share_links(&a.title, &card.permalink),
             card,
             content: &a.html,
+            standfirst: if a.summary_written { &a.summary } else { "" },
             tags: entry.tags.iter().map(|&t| self.group_link(&self.library.tags[t], "tags/")).collect(),
             source: a.source.as_ref().map(|s| SourceView { name: &s.name, url: s.url.as_deref() }),
             previous: siblings.get(pos + 1).map(link),
