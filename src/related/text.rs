@@ -295,6 +295,8 @@ mod tests {
         assert_eq!(words::<false>(text).collect::<Vec<_>>(), expected);
         assert_eq!(expected, ["Kyiv", "s", "2026", "budget", "Zürich", "Αθήνα", "東京", "x", "a1"]);
         assert_eq!(words::<false>("").count(), 0);
+        // A character beyond ASCII that is not alphanumeric ends a word (a line separator).
+        assert_eq!(words::<false>("a\u{2028}b").collect::<Vec<_>>(), ["a", "b"]);
     }
 
     /// Words by their definition: the text split at every character that is not alphanumeric.
