@@ -42,19 +42,14 @@ impl Feeds<'_, '_> {
     }
 
     fn updated(&self, id: ArticleId) -> DateTime<Utc> {
-        let a = &self.views.library.get(id).article;
-        a.updated.unwrap_or(a.date).max(a.date)
+        self.views.library.get(id).article.updated_or_date()
     }
 
     /// The body for feeds: full HTML with absolute links, or the summary.
     fn body(&self, id: ArticleId) -> String {
         let e = self.views.library.get(id);
         if self.views.config.feeds.full_content {
-            absolute_links(
-                &e.article.html,
-                &self.views.permalink(&e.path),
-                &origin(&self.views.config.base_url),
-            )
+            absolute_links(&e.article.html, &self.views.permalink(&e.path), &self.views.origin)
         } else {
             escape(e.article.summary.as_str()).into_owned()
         }
@@ -63,7 +58,7 @@ impl Feeds<'_, '_> {
     /// A stable id: a tag URI (RFC 4151) from the host, the publication date and the path.
     fn entry_id(&self, id: ArticleId) -> String {
         let e = self.views.library.get(id);
-        let host = origin(&self.views.config.base_url).split("://").nth(1).unwrap_or("localhost").to_string();
+        let host = self.views.origin.split("://").nth(1).unwrap_or("localhost");
         format!("tag:{host},{}:{}{}", e.article.date.format("%Y-%m-%d"), self.views.base_path, e.path)
     }
 

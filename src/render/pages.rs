@@ -247,7 +247,7 @@ impl<'a> Renderer<'a> {
         };
         let path = self.link_path(page);
         let image = match page {
-            Page::Article(id) => v.card(*id).image.as_ref().map(|i| absolute(&i.url, &v.config.base_url)),
+            Page::Article(id) => v.card(*id).image.as_ref().map(|i| v.absolute(&i.url)),
             _ => None,
         };
         let feed = match page {
@@ -267,14 +267,5 @@ impl<'a> Renderer<'a> {
         };
         ctx.insert("page", &meta);
         template
-    }
-}
-
-/// A link path (`/news/a.svg`) or URL -> an absolute URL on the site's host.
-fn absolute(url: &str, base_url: &str) -> String {
-    if url.contains("://") {
-        url.to_string()
-    } else {
-        format!("{}{url}", super::feeds::origin(base_url))
     }
 }

@@ -199,7 +199,7 @@ pub struct Views<'a> {
     pub tz: Tz,
     pub base_path: String,
     /// Scheme and host of `base_url` (`https://example.org`), for absolute URLs.
-    origin: String,
+    pub origin: String,
     /// `date_format` and `day_format`, parsed once instead of on every date shown.
     date_items: Vec<Item<'static>>,
     day_items: Vec<Item<'static>>,
@@ -237,6 +237,15 @@ impl<'a> Views<'a> {
     /// Site-relative path -> absolute URL.
     pub fn permalink(&self, path: &str) -> String {
         [self.config.base_url.as_str(), path].concat()
+    }
+
+    /// A link path (`/news/a.svg`) or URL -> an absolute URL on the site's host.
+    pub fn absolute(&self, url: &str) -> String {
+        if url.contains("://") {
+            url.to_string()
+        } else {
+            [self.origin.as_str(), url].concat()
+        }
     }
 
     pub fn date(&self, date: DateTime<Utc>) -> DateView {
@@ -372,13 +381,6 @@ impl<'a> Views<'a> {
     fn json_ld(&self, id: ArticleId, card: &CardView) -> String {
         let entry = self.library.get(id);
         let a = &entry.article;
-        let absolute = |url: &str| {
-            if url.contains("://") {
-                url.to_string()
-            } else {
-                [self.origin.as_str(), url].concat()
-            }
-        };
         // The later of the two dates (an `updated` before `date` does not count), already
         // formatted for the card.
         let modified = match (&card.updated, a.updated) {
@@ -394,7 +396,7 @@ impl<'a> Views<'a> {
             published: &card.date.iso,
             description: &a.summary,
             headline: &a.title,
-            image: card.image.as_ref().map(|i| [absolute(&i.url)]),
+            image: card.image.as_ref().map(|i| [self.absolute(&i.url)]),
             keywords: entry.tags.iter().map(|&t| self.library.tags[t].name.as_str()).collect(),
             page: WebPageLd { id: &card.permalink, kind: "WebPage" },
             publisher: OrganizationLd {
