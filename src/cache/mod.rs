@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::markdown::{LinkResolver, Rendered, Resolution};
 use crate::related::TermBag;
 
+mod packed_terms;
 mod pages;
 
 pub use pages::{PageFingerprint, PageRecords, StagedPage};
@@ -27,7 +28,7 @@ pub use pages::{PageFingerprint, PageRecords, StagedPage};
 pub const CACHE_DIR: &str = ".broadsheet-cache";
 const CACHE_FILE: &str = "articles.bin";
 /// Changes whenever the binary does, so a cache from another version is never trusted.
-const FORMAT: &str = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " cache 5");
+const FORMAT: &str = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " cache 6");
 
 /// A file's content hash (BLAKE3).
 pub type ContentHash = [u8; 32];
@@ -98,6 +99,7 @@ struct Cached {
     /// memory (`Cache::in_memory`); a build reads every file anyway to hash it.
     parsed: Article,
     body: Option<Body>,
+    #[serde(with = "packed_terms")]
     terms: Option<Arc<TermBag>>,
 }
 
@@ -249,7 +251,7 @@ impl Cache {
             for (file, cached) in &self.files {
                 buffer.clear();
                 buffer = postcard::to_extend(cached, std::mem::take(&mut buffer)).map_err(encode_error)?;
-                postcard::to_io(&(file, buffer.as_slice()), &mut *out).map_err(encode_error)?;
+                postcard::to_io(&(file, RawBytes(&buffer)), &mut *out).map_err(encode_error)?;
             }
             Ok(())
         })
@@ -356,6 +358,17 @@ impl Cache {
     /// Whether the cache changed since it was opened or last saved.
     pub fn dirty(&self) -> bool {
         self.dirty
+    }
+}
+
+/// Bytes that serialise as bytes. Serde serialises a `&[u8]` as a list of numbers, which
+/// postcard writes one at a time: into a `BufWriter`, a call per byte. Postcard encodes both
+/// alike (a length, then the bytes), so either reads back as a `&[u8]`.
+struct RawBytes<'b>(&'b [u8]);
+
+impl Serialize for RawBytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
     }
 }
 
