@@ -12,6 +12,14 @@ pub(super) fn encode<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     let _ = value.serialize(Encoder { out });
 }
 
+/// The 128-bit hash (XXH3) of `value`'s encoding: what a shared view puts in the encoding of
+/// each page that shows it (see `Shared`).
+pub(super) fn digest<T: Serialize + ?Sized>(value: &T) -> [u8; 16] {
+    let mut encoded = Vec::with_capacity(1024);
+    encode(&mut encoded, value);
+    xxhash_rust::xxh3::xxh3_128(&encoded).to_le_bytes()
+}
+
 mod tag {
     pub const UNIT: u8 = 0;
     pub const FALSE: u8 = 1;
@@ -101,6 +109,12 @@ impl<'o> ser::Serializer for Encoder<'o> {
     type SerializeMap = Self;
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
+
+    /// Not human-readable: views shared by many pages encode as a digest of themselves here
+    /// (`Shared`), while templates, through serde_json, see them whole.
+    fn is_human_readable(&self) -> bool {
+        false
+    }
 
     fn serialize_bool(mut self, v: bool) -> Result<(), EncodeError> {
         self.tag(if v { tag::TRUE } else { tag::FALSE });

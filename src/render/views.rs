@@ -121,13 +121,36 @@ pub struct ShareView {
     pub linkedin: String,
 }
 
-/// One related-news item.
-#[derive(Debug, Serialize)]
+/// One related-news item: the shared item's fields and `fallback`, side by side.
+#[derive(Debug)]
 pub struct RelatedView<'a> {
-    #[serde(flatten)]
     pub article: Shared<'a, RelatedArticle<'a>>,
     /// True when the item only fills the list ("More in Technology"), not a real match.
     pub fallback: bool,
+}
+
+/// Templates see the item's fields beside `fallback` (flattened). A page fingerprint takes
+/// the shared item as its digest, which a flattened field cannot give: serde's flattening
+/// reports every format as human-readable to what it flattens.
+impl Serialize for RelatedView<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Flat<'v, 'a> {
+            #[serde(flatten)]
+            article: &'v RelatedArticle<'a>,
+            fallback: bool,
+        }
+        #[derive(Serialize)]
+        struct Digested<'v, 'a> {
+            article: &'v Shared<'a, RelatedArticle<'a>>,
+            fallback: bool,
+        }
+        if serializer.is_human_readable() {
+            Flat { article: &self.article, fallback: self.fallback }.serialize(serializer)
+        } else {
+            Digested { article: &self.article, fallback: self.fallback }.serialize(serializer)
+        }
+    }
 }
 
 /// An article as a related-news item shows it, the same in every sidebar.
