@@ -16,8 +16,24 @@ dir=${BENCH_DIR:-/tmp/broadsheet-bench}
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
 
+# ext4 without a journal (this machine's disk) avoids reusing an inode for 60 s after its
+# file was deleted, 300 s while the inode's table block is dirty, and searches past such
+# inodes for every file it creates: the on-disk clean builds of a run started two minutes
+# after the last one deleted its outputs took 2.8 times as long. So wait until the last
+# run's deletion is 5 minutes old (BENCH_NO_WAIT=1 skips the wait).
+if [ -f "$dir/last-delete" ] && [ -z "${BENCH_NO_WAIT:-}" ]; then
+  wait_for=$(( $(cat "$dir/last-delete") + 310 - $(date +%s) ))
+  if [ "$wait_for" -gt 0 ]; then
+    echo "waiting ${wait_for} s: the last run deleted its outputs just now (see README, Benchmarks)" >&2
+    sleep "$wait_for"
+  fi
+fi
+
 timed() { # label command... -> prints "label: secs s, peak MB"
   local label=$1; shift
+  # Write back what the last step left dirty first: otherwise the kernel's flusher threads
+  # write the last build's output while the next one runs and take CPU time from it.
+  sync
   /usr/bin/time -f '%e %M' -o "$dir/time" "$@" >"$dir/out" 2>&1 || { cat "$dir/out"; exit 1; }
   read -r secs kb <"$dir/time"
   printf '  %-22s %7.2f s %6d MB   %s\n' "$label" "$secs" $((kb / 1024)) "$(grep -o '([0-9]* written.*)' "$dir/out")"
@@ -51,5 +67,8 @@ for n in "${sizes[@]}"; do
   timed "rebuild, one edit" "$bin" build -s "$site"
   cp "$dir/saved.md" "$article"
 done
-# Deleting the old outputs now frees their inodes after the measurements, not before.
+# Deleting the old outputs now frees their inodes after the measurements, not before; the
+# time is noted so that the next run can wait out the kernel's window (see below).
 rm -rf "$dir/old-output"
+sync
+date +%s >"$dir/last-delete"
