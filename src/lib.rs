@@ -29,7 +29,7 @@ use cache::{Cache, PageRecords};
 use config::Config;
 use content::ParseContext;
 use library::{Library, Selection};
-use output::Staging;
+use output::{Staged, Staging};
 use related::Engine;
 use render::{Generated, OutputFile, Page, RelatedLists, RenderInput, Renderer, Theme, BUILTIN_ASSETS};
 
@@ -330,14 +330,19 @@ impl Output<'_> {
                 let current = self.fingerprint.then_some(self as &dyn render::CurrentOutput);
                 let rendered = renderer.render_unless(page, current).map_err(Error::Template)?;
                 let kept = rendered.bytes.is_none();
-                let claimed = match rendered.bytes {
+                let Staged { claimed, stamp } = match rendered.bytes {
                     Some(bytes) => self.staging.write(&OutputFile { path: rendered.path.clone(), bytes })?,
-                    None => self.staging.keep(&rendered.path)?,
+                    None => Staged { claimed: self.staging.keep(&rendered.path)?, stamp: None },
                 };
                 progress.file_written();
                 let staged = rendered.fingerprint.filter(|_| claimed);
                 Ok((
-                    staged.map(|fingerprint| cache::StagedPage { file: rendered.path, fingerprint, kept }),
+                    staged.map(|fingerprint| cache::StagedPage {
+                        file: rendered.path,
+                        fingerprint,
+                        kept,
+                        stamp,
+                    }),
                     kept,
                 ))
             })

@@ -31,6 +31,17 @@ pub struct Changes {
     pub removed: usize,
 }
 
+/// What staging one file did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staged {
+    /// False if the path was already taken (a `static/` file wins over a page).
+    pub claimed: bool,
+    /// The stamp the file will have in the output folder, when it is known without looking
+    /// again: a new site's files move in with their folder and keep the stamp they were
+    /// written with, while an update moves each file in, which changes its ctime.
+    pub stamp: Option<FileStamp>,
+}
+
 /// A build in progress.
 pub struct Staging {
     target: PathBuf,
@@ -73,19 +84,19 @@ impl Staging {
     }
 
     /// Stages one file, unless the output folder already has it with the same bytes.
-    /// Returns false if the path was already taken (a `static/` file wins over a page).
-    pub fn write(&self, file: &OutputFile) -> Result<bool, Error> {
+    pub fn write(&self, file: &OutputFile) -> Result<Staged, Error> {
         let rel = checked(&file.path)?;
         if !self.claim(&file.path) {
-            return Ok(false);
+            return Ok(Staged { claimed: false, stamp: None });
         }
+        let mut stamp = None;
         if !self.same_as_current(rel, &file.bytes) {
             let path = self.temp.join(rel);
             create_parent(&path)?;
-            fs::write(&path, &file.bytes).map_err(|e| Error::io("write", &path, e))?;
+            stamp = write_file(&path, &file.bytes, !self.update).map_err(|e| Error::io("write", &path, e))?;
             self.record_change(&file.path);
         }
-        Ok(true)
+        Ok(Staged { claimed: true, stamp })
     }
 
     /// Keeps the output folder's file at `rel` as it is (it is known to be current).
@@ -378,6 +389,15 @@ fn checked(rel: &str) -> Result<&Path, Error> {
         return Err(Error::Output(format!("refusing to write `{rel}`: it would leave the output folder")));
     }
     Ok(path)
+}
+
+/// Writes `bytes` to a new file at `path`; with `stamp`, returns the file's stamp, taken
+/// from the open file (no second lookup of the path).
+fn write_file(path: &Path, bytes: &[u8], stamp: bool) -> std::io::Result<Option<FileStamp>> {
+    use std::io::Write;
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    Ok(if stamp { Some(FileStamp::of(&file.metadata()?)) } else { None })
 }
 
 fn create_parent(path: &Path) -> Result<(), Error> {

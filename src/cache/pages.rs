@@ -31,12 +31,14 @@ const PAGES_FILE: &str = "pages.bin";
 /// builds, the only comparison made, is as unlikely as two random 128-bit values agreeing.
 pub type PageFingerprint = [u8; 16];
 
-/// A template page a build staged: its output file, the fingerprint of its inputs, and
-/// whether it was kept as the last build left it rather than rendered.
+/// A template page a build staged: its output file, the fingerprint of its inputs,
+/// whether it was kept as the last build left it rather than rendered, and its file's stamp
+/// when staging knew it (see `output::Staged`).
 pub struct StagedPage {
     pub file: String,
     pub fingerprint: PageFingerprint,
     pub kept: bool,
+    pub stamp: Option<FileStamp>,
 }
 
 impl PageRecords {
@@ -69,13 +71,14 @@ impl PageRecords {
 
     /// Records of the pages now in `output`, with their files' stamps. A page kept from the
     /// last build (`previous`) has the stamp recorded then, which `unchanged` just compared
-    /// with its file; only written pages' files are looked at again.
+    /// with its file; a written page has the stamp staging took, if it took one; only the
+    /// other files are looked at again.
     pub fn of(output: &Path, pages: Vec<StagedPage>, previous: &PageRecords) -> PageRecords {
         let pages = pages
             .into_par_iter()
-            .filter_map(|StagedPage { file, fingerprint, kept }| {
+            .filter_map(|StagedPage { file, fingerprint, kept, stamp }| {
                 let recorded = previous.pages.get(&file).filter(|_| kept).map(|(_, stamp)| *stamp);
-                let stamp = match recorded {
+                let stamp = match recorded.or(stamp) {
                     Some(stamp) => stamp,
                     None => FileStamp::of(&fs::metadata(output.join(&file)).ok()?),
                 };
