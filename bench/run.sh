@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Build benchmark: generates corpora with ../shared/bench/gen_corpus.py (cached under
-# $BENCH_DIR, default /tmp/broadsheet-bench) and reports, per size: clean-build wall time and
-# peak memory, the per-stage breakdown (build --timings), the same clean build with its output
-# in /dev/shm (tmpfs: what the build costs without this disk's file creation), a rebuild with
-# nothing changed, and a rebuild after a one-file edit (both with the build cache the first
-# build saved).
+# $BENCH_DIR, default /tmp/broadsheet-bench) and reports, per size: clean-build wall time,
+# peak memory and CPU time (user + kernel), the per-stage breakdown (build --timings), the
+# same clean build with its output in /dev/shm (tmpfs: what the build costs without this
+# disk's file creation), a rebuild with nothing changed, and a rebuild after a one-file edit
+# (both with the build cache the first build saved).
 #
 # usage: bench/run.sh [SIZES...]            (default: 1000 10000 100000)
 # needs: python3, /usr/bin/time, a release build (cargo build --release)
@@ -29,14 +29,15 @@ if [ -f "$dir/last-delete" ] && [ -z "${BENCH_NO_WAIT:-}" ]; then
   fi
 fi
 
-timed() { # label command... -> prints "label: secs s, peak MB"
+timed() { # label command... -> prints "label: secs s, peak MB, CPU: user + kernel"
   local label=$1; shift
   # Write back what the last step left dirty first: otherwise the kernel's flusher threads
   # write the last build's output while the next one runs and take CPU time from it.
   sync
-  /usr/bin/time -f '%e %M' -o "$dir/time" "$@" >"$dir/out" 2>&1 || { cat "$dir/out"; exit 1; }
-  read -r secs kb <"$dir/time"
-  printf '  %-22s %7.2f s %6d MB   %s\n' "$label" "$secs" $((kb / 1024)) "$(grep -o '([0-9]* written.*)' "$dir/out")"
+  /usr/bin/time -f '%e %M %U %S' -o "$dir/time" "$@" >"$dir/out" 2>&1 || { cat "$dir/out"; exit 1; }
+  read -r secs kb user kernel <"$dir/time"
+  printf '  %-22s %7.2f s %6d MB   CPU %6.2f + %6.2f s   %s\n' "$label" "$secs" $((kb / 1024)) \
+    "$user" "$kernel" "$(grep -o '([0-9]* written.*)' "$dir/out")"
 }
 
 for n in "${sizes[@]}"; do
