@@ -139,14 +139,7 @@ fn article_pages_carry_social_tags_and_json_ld() {
     ] {
         assert!(html.contains(tag), "missing {tag}");
     }
-    let json = html
-        .split(r#"<script type="application/ld+json">"#)
-        .nth(1)
-        .unwrap()
-        .split("</script>")
-        .next()
-        .unwrap();
-    let ld: serde_json::Value = serde_json::from_str(json).unwrap();
+    let ld = json_ld(&html);
     assert_eq!(ld["@type"], "NewsArticle");
     assert_eq!(ld["headline"], "Rocket launch set for Friday");
     assert_eq!(ld["author"][0]["name"], "Cleo Park");
@@ -156,6 +149,32 @@ fn article_pages_carry_social_tags_and_json_ld() {
     assert_eq!(ld["articleSection"], "Tech");
     assert_eq!(ld["keywords"], serde_json::json!(["Space", "Aurora"]));
     assert!(ld["datePublished"].as_str().unwrap().starts_with("2026-11-19"));
+}
+
+/// The JSON-LD of an article page.
+fn json_ld(html: &str) -> serde_json::Value {
+    let json = html.split(r#"<script type="application/ld+json">"#).nth(1).unwrap().split("</script>").next();
+    serde_json::from_str(json.unwrap()).unwrap()
+}
+
+#[test]
+fn json_ld_date_modified_is_the_update_only_when_it_is_later() {
+    let (_dir, site) = common::site_copy("basic");
+    write(
+        &site.join("content/world/revised.md"),
+        "+++\ntitle = 'Revised'\ndate = 2026-11-19T09:00:00Z\nupdated = 2026-11-20T15:30:00Z\n+++\nBody.\n",
+    );
+    write(
+        &site.join("content/world/backdated.md"),
+        "+++\ntitle = 'Backdated'\ndate = 2026-11-19T09:00:00Z\nupdated = 2026-11-18T15:30:00Z\n+++\nBody.\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let revised = json_ld(&read(&site, "world/revised/index.html"));
+    assert!(revised["datePublished"].as_str().unwrap().starts_with("2026-11-19T10:00:00"), "{revised}");
+    assert!(revised["dateModified"].as_str().unwrap().starts_with("2026-11-20T16:30:00"), "{revised}");
+    let backdated = json_ld(&read(&site, "world/backdated/index.html"));
+    assert_eq!(backdated["dateModified"], backdated["datePublished"], "an earlier update does not count");
 }
 
 #[test]

@@ -404,10 +404,9 @@ impl<'a> Views<'a> {
     fn json_ld(&self, id: ArticleId, card: &CardView) -> String {
         let entry = self.library.get(id);
         let a = &entry.article;
-        // The later of the two dates (an `updated` before `date` does not count), already
-        // formatted for the card.
-        let modified = match (&card.updated, a.updated) {
-            (Some(updated), Some(at)) if at > a.date => updated.iso.as_str(),
+        // `Article::updated_or_date`, taken from the dates the card already formatted.
+        let modified = match &card.updated {
+            Some(updated) if a.updated_or_date() > a.date => updated.iso.as_str(),
             _ => card.date.iso.as_str(),
         };
         let ld = NewsArticleLd {
