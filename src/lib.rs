@@ -217,8 +217,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let config = &config;
     let related = Engine::cached(&library, &config.related, &config.language, &mut cache).all(&library);
     clock.lap("related");
-    let cache = &cache;
-    std::thread::scope(|scope| {
+    let built = std::thread::scope(|scope| {
+        let cache = &cache;
         // The article cache is complete: it is saved while the pages render.
         let saving = (options.use_cache && cache.dirty()).then(|| scope.spawn(move || cache.save(site)));
         let theme = Theme::load(site)?;
@@ -270,7 +270,17 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             timings: std::mem::take(&mut clock.laps),
             cache: cache::Stats { pages_kept: kept, ..cache.stats },
         })
-    })
+    });
+    free_in_background((library, related, cache));
+    built
+}
+
+/// Drops `value` on a thread of its own, so that nobody waits for it: freeing the model
+/// of 100,000 articles took 0.4 s on one core after the site was built. The thread holds
+/// only memory, so a process may exit before it finishes. If no thread can start, `value`
+/// is dropped here.
+fn free_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(value));
 }
 
 /// Every page to render: the site's pages, less the theme files and robots.txt that the
