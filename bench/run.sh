@@ -4,7 +4,9 @@
 # peak memory and CPU time (user + kernel), the per-stage breakdown (build --timings), the
 # same clean build with its output in /dev/shm (tmpfs: what the build costs without this
 # disk's file creation), a rebuild with nothing changed, and a rebuild after a one-file edit
-# (both with the build cache the first build saved).
+# (both with the build cache the last clean build saved). Each clean build runs BENCH_RUNS
+# times (default 3), each into a fresh folder, and is reported with its median and range:
+# on-disk times here move by 20% and more from one run to the next.
 #
 # usage: bench/run.sh [SIZES...]            (default: 1000 10000 100000)
 # needs: python3, /usr/bin/time, a release build (cargo build --release)
@@ -15,6 +17,8 @@ gen="$here/../shared/bench/gen_corpus.py"
 dir=${BENCH_DIR:-/tmp/broadsheet-bench}
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
+runs=${BENCH_RUNS:-3}
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_RUNS must be a positive whole number, not '$runs'" >&2; exit 2; }
 
 # ext4 without a journal (this machine's disk) avoids reusing an inode for 60 s after its
 # file was deleted, 300 s while the inode's table block is dirty, and searches past such
@@ -36,8 +40,17 @@ timed() { # label command... -> prints "label: secs s, peak MB, CPU: user + kern
   sync
   /usr/bin/time -f '%e %M %U %S' -o "$dir/time" "$@" >"$dir/out" 2>&1 || { cat "$dir/out"; exit 1; }
   read -r secs kb user kernel <"$dir/time"
-  printf '  %-22s %7.2f s %6d MB   CPU %6.2f + %6.2f s   %s\n' "$label" "$secs" $((kb / 1024)) \
+  last_secs=$secs
+  printf '  %-28s %7.2f s %6d MB   CPU %6.2f + %6.2f s   %s\n' "$label" "$secs" $((kb / 1024)) \
     "$user" "$kernel" "$(grep -o '([0-9]* written.*)' "$dir/out")"
+}
+
+median_of() { # label secs... -> sets $median and prints "label, median: secs s (min to max s)"
+  local label=$1; shift
+  local sorted; sorted=$(printf '%s\n' "$@" | sort -n)
+  median=$(sed -n "$((($# + 1) / 2))p" <<<"$sorted")
+  printf '  %-28s %7.2f s   (%d runs: %s to %s s)\n' "$label, median" "$median" "$#" \
+    "$(head -1 <<<"$sorted")" "$(tail -1 <<<"$sorted")"
 }
 
 for n in "${sizes[@]}"; do
@@ -52,13 +65,33 @@ for n in "${sizes[@]}"; do
     [ ! -e "$site/$old" ] || mv "$site/$old" "$aside/"
   done
   echo "$n articles:"
-  timed "clean build" "$bin" build -s "$site" --timings
-  grep -E '^ +[a-z ]+: ' "$dir/out" | sed 's/^/    /'
+  times=()
+  for i in $(seq "$runs"); do
+    for old in public .broadsheet-cache; do # each run starts from nothing; the last one's stay
+      [ ! -e "$site/$old" ] || { mkdir -p "$aside/$i"; mv "$site/$old" "$aside/$i/"; }
+    done
+    timed "clean build ($i of $runs)" "$bin" build -s "$site" --timings
+    cp "$dir/out" "$dir/out.$i"
+    times+=("$last_secs")
+  done
+  median_of "clean build" "${times[@]}"
+  echo "    stages of a run that took the median:"
+  for i in $(seq "$runs"); do
+    if [ "${times[$((i - 1))]}" = "$median" ]; then
+      grep -E '^ +[a-z ]+: ' "$dir/out.$i" | sed 's/^/    /'
+      break
+    fi
+  done
   if [ -d /dev/shm ]; then # the same work with the output in memory: no disk in the way
     mem=/dev/shm/broadsheet-bench-out
+    times=()
+    for i in $(seq "$runs"); do
+      rm -rf "$mem"
+      timed "clean, in RAM ($i of $runs)" "$bin" build -s "$site" --no-cache -o "$mem"
+      times+=("$last_secs")
+    done
     rm -rf "$mem"
-    timed "clean, output in RAM" "$bin" build -s "$site" --no-cache -o "$mem"
-    rm -rf "$mem"
+    median_of "clean, output in RAM" "${times[@]}"
   fi
   timed "rebuild, no change" "$bin" build -s "$site" --timings
   grep -E '^ +[a-z ]+: ' "$dir/out" | sed 's/^/    /'
