@@ -251,7 +251,11 @@ impl Cache {
             for (file, cached) in &self.files {
                 buffer.clear();
                 buffer = postcard::to_extend(cached, std::mem::take(&mut buffer)).map_err(encode_error)?;
-                postcard::to_io(&(file, RawBytes(&buffer)), &mut *out).map_err(encode_error)?;
+                // As bytes (`serde_bytes`): serde would serialise a `&[u8]` as a list of numbers,
+                // which postcard writes one call per byte into the `BufWriter`. Both encode
+                // alike (a length, then the bytes), so it reads back as a `&[u8]`.
+                let entry = serde_bytes::Bytes::new(&buffer);
+                postcard::to_io(&(file, entry), &mut *out).map_err(encode_error)?;
             }
             Ok(())
         })
@@ -358,17 +362,6 @@ impl Cache {
     /// Whether the cache changed since it was opened or last saved.
     pub fn dirty(&self) -> bool {
         self.dirty
-    }
-}
-
-/// Bytes that serialise as bytes. Serde serialises a `&[u8]` as a list of numbers, which
-/// postcard writes one at a time: into a `BufWriter`, a call per byte. Postcard encodes both
-/// alike (a length, then the bytes), so either reads back as a `&[u8]`.
-struct RawBytes<'b>(&'b [u8]);
-
-impl Serialize for RawBytes<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(self.0)
     }
 }
 

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serializer};
+use serde_bytes::Bytes;
 
-use super::RawBytes;
 use crate::related::TermBag;
 
 const TERM_BYTES: usize = 12;
@@ -23,47 +23,26 @@ pub(super) fn serialize<S: Serializer>(
                 bytes.extend_from_slice(&term.to_le_bytes());
                 bytes.extend_from_slice(&weight.to_bits().to_le_bytes());
             }
-            serializer.serialize_some(&RawBytes(&bytes))
+            serializer.serialize_some(Bytes::new(&bytes))
         }
     }
 }
 
+/// Borrows the bytes from the cache file as it is decoded (postcard from a slice).
 pub(super) fn deserialize<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Arc<TermBag>>, D::Error> {
-    Ok(Option::<PackedBag>::deserialize(deserializer)?.map(|bag| Arc::new(bag.0)))
-}
-
-/// A term bag read back from its bytes.
-struct PackedBag(TermBag);
-
-impl<'de> Deserialize<'de> for PackedBag {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = PackedBag;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a term bag as bytes")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<PackedBag, E> {
-                if !bytes.len().is_multiple_of(TERM_BYTES) {
-                    return Err(E::custom("a term bag's length is not a whole number of terms"));
-                }
-                let bag = bytes
-                    .chunks_exact(TERM_BYTES)
-                    .map(|term| {
-                        let mut id = [0; 8];
-                        let mut weight = [0; 4];
-                        id.copy_from_slice(&term[..8]);
-                        weight.copy_from_slice(&term[8..]);
-                        (u64::from_le_bytes(id), f32::from_bits(u32::from_le_bytes(weight)))
-                    })
-                    .collect();
-                Ok(PackedBag(bag))
-            }
-        }
-        deserializer.deserialize_bytes(Visitor)
+    let Some(bytes) = Option::<&'de Bytes>::deserialize(deserializer)? else { return Ok(None) };
+    if !bytes.len().is_multiple_of(TERM_BYTES) {
+        return Err(serde::de::Error::custom("a term bag's length is not a whole number of terms"));
     }
+    let term = |chunk: &[u8]| {
+        let (id, weight) = chunk.split_at(8);
+        let id = u64::from_le_bytes(id.try_into().unwrap_or_default());
+        let weight = u32::from_le_bytes(weight.try_into().unwrap_or_default());
+        (id, f32::from_bits(weight))
+    };
+    Ok(Some(Arc::new(bytes.chunks_exact(TERM_BYTES).map(term).collect())))
 }
 
 #[cfg(test)]
