@@ -60,14 +60,12 @@ for n in "${sizes[@]}"; do
     printf 'title = "Bench Digest"\nbase_url = "https://example.org/"\n' >"$site/config.toml"
   fi
   aside="$dir/old-output/$n.$$"
-  mkdir -p "$aside"
-  for old in public .broadsheet-cache; do
-    [ ! -e "$site/$old" ] || mv "$site/$old" "$aside/"
-  done
   echo "$n articles:"
   times=()
   for i in $(seq "$runs"); do
-    for old in public .broadsheet-cache; do # each run starts from nothing; the last one's stay
+    # Each run starts from nothing: the output and cache there go aside, to be deleted at
+    # the end. The last run's stay, for the rebuilds below.
+    for old in public .broadsheet-cache; do
       [ ! -e "$site/$old" ] || { mkdir -p "$aside/$i"; mv "$site/$old" "$aside/$i/"; }
     done
     timed "clean build ($i of $runs)" "$bin" build -s "$site" --timings
