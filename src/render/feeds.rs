@@ -290,26 +290,43 @@ impl Feeds<'_, '_> {
         )
     }
 
-    /// The search index: one compact record per article.
+    /// The search index: one compact record per article, written as it is made (no
+    /// list of JSON values of the whole site is held first).
     pub fn search_index(&self) -> String {
         let v = self.views;
-        let records: Vec<serde_json::Value> = v
-            .library
-            .entries
-            .iter()
-            .map(|e| {
-                json!({
-                    "t": e.article.title,
-                    "u": v.url(&e.path),
-                    "s": crate::markdown::excerpt(&e.article.summary, 160),
-                    "c": v.library.categories[e.category].name,
-                    "d": v.date(e.article.date).display,
-                    "k": e.tags.iter().map(|&t| &v.library.tags[t].name).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        serde_json::to_string(&records).unwrap_or_default()
+        let mut out = Vec::with_capacity(v.library.entries.len() * 256);
+        out.push(b'[');
+        for (i, e) in v.library.entries.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let record = SearchRecord {
+                c: &v.library.categories[e.category].name,
+                d: v.date(e.article.date).display,
+                k: e.tags.iter().map(|&t| v.library.tags[t].name.as_str()).collect(),
+                s: crate::markdown::excerpt(&e.article.summary, 160),
+                t: &e.article.title,
+                u: v.url(&e.path),
+            };
+            // Strings and lists of strings always serialise.
+            let _ = serde_json::to_writer(&mut out, &record);
+        }
+        out.push(b']');
+        // serde_json writes UTF-8.
+        String::from_utf8(out).unwrap_or_default()
     }
+}
+
+/// One article in the search index (`search.html` reads it): category, date as shown,
+/// tags ("keywords"), standfirst, title and URL, in this order.
+#[derive(serde::Serialize)]
+struct SearchRecord<'a> {
+    c: &'a str,
+    d: String,
+    k: Vec<&'a str>,
+    s: String,
+    t: &'a str,
+    u: String,
 }
 
 /// RFC 3339 in UTC with seconds, the W3C datetime sitemaps accept.
