@@ -235,3 +235,69 @@ fn search_page_and_index() {
     let article = read(&site, "world/summit/index.html");
     assert!(!article.contains("<script>"), "only the search page has a script");
 }
+
+/// The search page's own script, run by Node against the index the build wrote (with the
+/// page's DOM and `fetch` stood in for): a term matches words from their start, every term
+/// must match, and a word is found while it is still being typed.
+#[test]
+fn search_matches_words_from_their_start() {
+    let (dir, site) = common::site_copy("basic");
+    write(
+        &site.join("content/tech/accelerators.md"),
+        "+++\ntitle = \"Chipmakers race to build AI accelerators\"\ndate = 2026-11-19T08:00:00\ntags = [\"AI\"]\n+++\n\nDemand for AI chips keeps rising.\n",
+    );
+    write(
+        &site.join("content/world/resume.md"),
+        "+++\ntitle = \"Minister said talks would resume\"\ndate = 2026-11-19T09:00:00\n+++\n\nThe minister said so on Monday.\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(&site, "search/index.html");
+    let script = page.split("<script>").nth(1).and_then(|s| s.split("</script>").next()).expect("a script");
+    write(&dir.path().join("search.js"), script);
+    write(&dir.path().join("harness.cjs"), SEARCH_HARNESS);
+    let search = |query: &str| -> Vec<String> {
+        let out = std::process::Command::new("node")
+            .arg(dir.path().join("harness.cjs"))
+            .arg(dir.path().join("search.js"))
+            .arg(site.join("public/search-index.json"))
+            .arg(query)
+            .output()
+            .expect("node is installed (.ci/run installs it)");
+        assert!(out.status.success(), "node: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let accelerators = "Chipmakers race to build AI accelerators";
+    assert_eq!(search("AI"), [accelerators], "not \"said\"");
+    assert_eq!(search("said"), ["Minister said talks would resume"]);
+    assert_eq!(search("accel"), [accelerators], "a word being typed");
+    assert_eq!(search("ai chips"), [accelerators], "every term");
+    assert!(search("celerators").is_empty(), "not from the middle of a word");
+}
+
+/// Runs a search page's script (argument 1) with `?q=` set to argument 3, against the index
+/// at argument 2, and prints the headlines it listed as a JSON array.
+const SEARCH_HARNESS: &str = r#"
+const fs = require("fs");
+const [script, indexPath, query] = process.argv.slice(2);
+const index = JSON.parse(fs.readFileSync(indexPath, "utf8"));
+function element() {
+  return {
+    textContent: "", className: "", href: "", children: [],
+    appendChild(child) { this.children.push(child); },
+    append(...children) { this.children.push(...children); },
+    addEventListener() {},
+    form: { addEventListener() {} },
+  };
+}
+const elements = { "search-input": element(), "search-status": element(), "search-results": element() };
+globalThis.document = { getElementById: (id) => elements[id], createElement: () => element() };
+globalThis.location = { search: "?q=" + encodeURIComponent(query) };
+globalThis.history = { replaceState() {} };
+globalThis.fetch = () => Promise.resolve({ json: () => Promise.resolve(index) });
+new Function(fs.readFileSync(script, "utf8"))();
+setTimeout(() => {
+  const titles = elements["search-results"].children.map((item) => item.children[1].children[0].textContent);
+  console.log(JSON.stringify(titles));
+}, 0);
+"#;
