@@ -250,6 +250,14 @@ fn search_matches_words_from_their_start() {
         &site.join("content/world/resume.md"),
         "+++\ntitle = \"Minister said talks would resume\"\ndate = 2026-11-19T09:00:00\n+++\n\nThe minister said so on Monday.\n",
     );
+    write(
+        &site.join("content/world/chips-cn.md"),
+        "+++\ntitle = \"人工智能芯片需求上升\"\ndate = 2026-11-18T08:00:00\nslug = \"chips-cn\"\n+++\n\n需求上升。\n",
+    );
+    write(
+        &site.join("content/world/election-hi.md"),
+        "+++\ntitle = \"भारत में चुनाव\"\ndate = 2026-11-18T09:00:00\nslug = \"election-hi\"\n+++\n\nमतदान शुरू।\n",
+    );
     let out = broadsheet(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let page = read(&site, "search/index.html");
@@ -273,6 +281,9 @@ fn search_matches_words_from_their_start() {
     assert_eq!(search("accel"), [accelerators], "a word being typed");
     assert_eq!(search("ai chips"), [accelerators], "every term");
     assert!(search("celerators").is_empty(), "not from the middle of a word");
+    assert_eq!(search("芯片"), ["人工智能芯片需求上升"], "Chinese has no spaces between words");
+    assert_eq!(search("चुन"), ["भारत में चुनाव"], "a Hindi word's vowel signs are part of it");
+    assert!(search("नाव").is_empty(), "nor is a Hindi word matched from its middle");
 }
 
 /// Runs a search page's script (argument 1) with `?q=` set to argument 3, against the index
