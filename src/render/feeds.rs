@@ -293,26 +293,19 @@ impl Feeds<'_, '_> {
     /// The search index: one compact record per article, written as it is made (no
     /// list of JSON values of the whole site is held first).
     pub fn search_index(&self) -> String {
+        use serde::Serializer;
         let v = self.views;
+        let records = v.library.entries.iter().map(|e| SearchRecord {
+            c: &v.library.categories[e.category].name,
+            d: v.date(e.article.date).display,
+            k: e.tags.iter().map(|&t| v.library.tags[t].name.as_str()).collect(),
+            s: crate::markdown::excerpt(&e.article.summary, 160),
+            t: &e.article.title,
+            u: v.url(&e.path),
+        });
         let mut out = Vec::with_capacity(v.library.entries.len() * 256);
-        out.push(b'[');
-        for (i, e) in v.library.entries.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let record = SearchRecord {
-                c: &v.library.categories[e.category].name,
-                d: v.date(e.article.date).display,
-                k: e.tags.iter().map(|&t| v.library.tags[t].name.as_str()).collect(),
-                s: crate::markdown::excerpt(&e.article.summary, 160),
-                t: &e.article.title,
-                u: v.url(&e.path),
-            };
-            // Strings and lists of strings always serialise.
-            let _ = serde_json::to_writer(&mut out, &record);
-        }
-        out.push(b']');
-        // serde_json writes UTF-8.
+        // Strings and lists of strings always serialise, and serde_json writes UTF-8.
+        let _ = serde_json::Serializer::new(&mut out).collect_seq(records);
         String::from_utf8(out).unwrap_or_default()
     }
 }
