@@ -60,8 +60,10 @@ struct Scratch {
     /// Per article, the evidence summed so far: text and tags side by side, so that a
     /// candidate costs one cache miss, not two, once the array outgrows the cache.
     evidence: Vec<Evidence>,
-    /// The articles with evidence, in first-touched order.
+    /// The articles with evidence, in first-touched order: the first `touched_len` items
+    /// (the rest is room that `add` writes into).
     touched: Vec<u32>,
+    touched_len: usize,
 }
 
 #[derive(Clone, Copy, Default, PartialEq)]
@@ -70,18 +72,49 @@ struct Evidence {
     tags: f32,
 }
 
+impl Evidence {
+    /// Whether nothing was added yet; `&`, not `&&`, so that testing it takes no branch.
+    fn is_empty(&self) -> bool {
+        (self.text == 0.0) & (self.tags == 0.0)
+    }
+}
+
+/// Which part of the evidence a posting list adds to.
+#[derive(Clone, Copy)]
+enum Signal {
+    Text,
+    Tags,
+}
+
 impl Scratch {
     fn new(articles: usize) -> Scratch {
-        Scratch { evidence: vec![Evidence::default(); articles], touched: Vec::new() }
+        Scratch { evidence: vec![Evidence::default(); articles], touched: Vec::new(), touched_len: 0 }
     }
 
-    /// The candidate's evidence, noted as touched the first time.
-    fn candidate(&mut self, doc: u32) -> &mut Evidence {
-        let evidence = &mut self.evidence[doc as usize];
-        if *evidence == Evidence::default() {
-            self.touched.push(doc);
+    /// Adds `weight` times each posting's weight to its article's evidence, and notes the
+    /// articles touched for the first time. Whether an article was touched before is a coin
+    /// toss no branch predictor can learn, so nothing branches on it: every article is
+    /// written to the next free slot of `touched`, and the count of kept slots moves on
+    /// only if its evidence was empty.
+    fn add(&mut self, postings: &[(u32, f32)], weight: f32, signal: Signal) {
+        let room = self.touched_len + postings.len();
+        if self.touched.len() < room {
+            self.touched.resize(room, 0);
         }
-        evidence
+        for &(doc, v) in postings {
+            let evidence = &mut self.evidence[doc as usize];
+            let fresh = evidence.is_empty();
+            self.touched[self.touched_len] = doc;
+            self.touched_len += usize::from(fresh);
+            match signal {
+                Signal::Text => evidence.text += weight * v,
+                Signal::Tags => evidence.tags += weight * v,
+            }
+        }
+    }
+
+    fn clear_touched(&mut self) {
+        self.touched_len = 0;
     }
 }
 
@@ -233,23 +266,19 @@ impl Engine {
         }
         let d = id.index();
         for &(t, w) in &self.index.signatures[d] {
-            for &(doc, v) in &self.index.text_postings[t as usize] {
-                scratch.candidate(doc).text += w * v;
-            }
+            scratch.add(&self.index.text_postings[t as usize], w, Signal::Text);
         }
         for &(t, w) in &self.index.tag_vectors[d] {
-            for &(doc, v) in &self.index.tag_postings[t as usize] {
-                scratch.candidate(doc).tags += w * v;
-            }
+            scratch.add(&self.index.tag_postings[t as usize], w, Signal::Tags);
         }
         // Keep the best `count` as we go; a candidate whose evidence cannot reach the current
         // last place even with full category and date boosts is skipped unscored.
         let c = &self.config;
         let max_boost = 1.0 + c.category_weight.max(0.0) as f32 + c.date_weight.max(0.0) as f32;
         let mut best: Vec<Match> = Vec::with_capacity(c.count + 1);
-        for &doc in &scratch.touched {
+        for &doc in &scratch.touched[..scratch.touched_len] {
             let evidence = std::mem::take(&mut scratch.evidence[doc as usize]);
-            if evidence == Evidence::default() {
+            if evidence.is_empty() {
                 continue; // touched only by zero weights (and maybe more than once): no evidence
             }
             let signals = Signals { text: evidence.text, tags: evidence.tags.min(1.0), ..Signals::default() };
@@ -263,7 +292,7 @@ impl Engine {
                 best.truncate(c.count);
             }
         }
-        scratch.touched.clear();
+        scratch.clear_touched();
         best
     }
 

@@ -344,3 +344,21 @@ fn a_count_of_zero_turns_related_news_off() {
     let engine = Engine::new(&lib, &config, "en");
     assert_eq!(engine.matches(&lib, id_of(&lib, "business/quarvex-bid/")), vec![]);
 }
+
+#[test]
+fn scratch_keeps_each_touched_article_once_in_first_touched_order() {
+    let mut scratch = Scratch::new(5);
+    scratch.add(&[(3, 0.5), (1, 0.25)], 2.0, Signal::Text);
+    scratch.add(&[(1, 1.0), (4, 0.5)], 1.0, Signal::Tags);
+    assert_eq!(&scratch.touched[..scratch.touched_len], &[3, 1, 4]);
+    let evidence = |doc: usize| (scratch.evidence[doc].text, scratch.evidence[doc].tags);
+    assert_eq!([evidence(1), evidence(3), evidence(4)], [(0.5, 1.0), (1.0, 0.0), (0.0, 0.5)]);
+    assert!(scratch.evidence[0].is_empty() && scratch.evidence[2].is_empty());
+
+    // A posting of weight 0 leaves the evidence empty, so the article counts as untouched
+    // again and may be listed more than once; scoring skips articles with empty evidence.
+    scratch.clear_touched();
+    scratch.add(&[(0, 0.0), (0, 0.0), (2, 1.0)], 1.0, Signal::Text);
+    assert_eq!(&scratch.touched[..scratch.touched_len], &[0, 0, 2]);
+    assert!(scratch.evidence[0].is_empty());
+}
