@@ -169,7 +169,17 @@ pub fn toml_diagnostic(path: &Path, text: &str, first_line: usize, err: &toml::d
         let (line, col) = line_col(text, span.start);
         diag = diag.at(line + first_line - 1, Some(col));
     }
-    diag.hint = Some(if message.contains("date") || message.contains("time") {
+    // A string where a date or a list belongs: the hint shows the line as it should be.
+    let quoted = err.span().filter(|_| message.starts_with("invalid type: string")).and_then(|span| {
+        let before = text.get(..span.start)?;
+        let key = before[before.rfind('\n').map_or(0, |i| i + 1)..].split('=').next()?.trim();
+        Some((key, text.get(span)?.trim()))
+    });
+    diag.hint = Some(if let Some((key, value)) = quoted.filter(|_| message.contains("datetime")) {
+        format!("write the date without quotes: `{key} = {}`", value.trim_matches(['"', '\'']))
+    } else if let Some((key, value)) = quoted.filter(|_| message.contains("sequence")) {
+        format!("write a list in brackets, even of one item: `{key} = [{value}]`")
+    } else if message.contains("date") || message.contains("time") {
         "write dates like `2026-11-24` or `2026-11-24T09:30:00Z` (month 01-12, day 01-31)".into()
     } else {
         "this is TOML: `key = \"text\"`, `key = 2026-11-24`, `key = [\"a\", \"b\"]`".into()
@@ -209,6 +219,29 @@ mod tests {
             parse_unknown_field("unknown field `catgory`, expected one of `title`, `category`").unwrap();
         assert_eq!(unknown, "catgory");
         assert_eq!(known, vec!["title", "category"]);
+    }
+
+    #[test]
+    fn a_quoted_date_or_a_bare_string_for_a_list_gets_a_hint_that_says_so() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct FrontMatter {
+            date: Option<toml::value::Datetime>,
+            tags: Option<Vec<String>>,
+        }
+        let hint = |toml_text: &str| {
+            let err = toml::from_str::<FrontMatter>(toml_text).unwrap_err();
+            toml_diagnostic(Path::new("a.md"), toml_text, 2, &err).hint.unwrap()
+        };
+        assert_eq!(
+            hint("tags = []\ndate = \"2026-11-28\""),
+            "write the date without quotes: `date = 2026-11-28`"
+        );
+        assert_eq!(
+            hint("tags = \"Markets\""),
+            "write a list in brackets, even of one item: `tags = [\"Markets\"]`"
+        );
+        assert!(hint("date = 2026-13-01").starts_with("write dates like"));
     }
 
     #[test]
