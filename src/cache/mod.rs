@@ -27,8 +27,10 @@ pub use pages::{PageFingerprint, PageRecords, StagedPage};
 /// The cache folder inside the site folder.
 pub const CACHE_DIR: &str = ".broadsheet-cache";
 const CACHE_FILE: &str = "articles.bin";
-/// Changes whenever the binary does, so a cache from another version is never trusted.
-const FORMAT: &str = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " cache 6");
+/// Changes whenever the binary does (`build.rs` hashes its code, locked dependencies and
+/// built-in theme), so a cache written by another build is never trusted.
+const FORMAT: &str =
+    concat!("broadsheet ", env!("CARGO_PKG_VERSION"), " build ", env!("BROADSHEET_BUILD_ID"));
 
 /// A file's content hash (BLAKE3).
 pub type ContentHash = [u8; 32];
@@ -411,6 +413,28 @@ mod tests {
         let content = load(&site, &ctx, cache);
         assert!(content.errors.is_empty(), "{:?}", content.errors);
         content.articles.len()
+    }
+
+    #[test]
+    fn a_cache_written_by_another_build_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cache = Cache::new();
+        let articles = read_fixture(&mut cache);
+        cache.save(dir.path()).unwrap();
+        assert_eq!(Cache::open(dir.path()).files.len(), articles);
+
+        // The same cache, stamped by a build whose code differs (another build id).
+        let file = dir.path().join(super::CACHE_DIR).join(super::CACHE_FILE);
+        let bytes = std::fs::read(&file).unwrap();
+        let ours = super::FORMAT.as_bytes();
+        let id = env!("BROADSHEET_BUILD_ID");
+        assert!(ours.ends_with(id.as_bytes()) && id.len() == 16, "{}", super::FORMAT);
+        let at = bytes.windows(ours.len()).position(|w| w == ours).expect("the header names the build");
+        let mut other = bytes.clone();
+        let other_id = if id == "0000000000000000" { "1111111111111111" } else { "0000000000000000" };
+        other[at + ours.len() - 16..at + ours.len()].copy_from_slice(other_id.as_bytes());
+        std::fs::write(&file, other).unwrap();
+        assert_eq!(Cache::open(dir.path()).files.len(), 0);
     }
 
     #[test]
