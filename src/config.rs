@@ -232,6 +232,14 @@ impl Config {
             return Err(key_error(text, "limit", "`feeds.limit` must be at least 1")
                 .hint("remove the key to list the newest 30 articles in each feed"));
         }
+        if crate::slugs::slugify(&config.default_author).is_empty() {
+            return Err(key_error(
+                text,
+                "default_author",
+                format!("`default_author` `{}` has no letters or digits", config.default_author),
+            )
+            .hint("write a name such as \"Staff\": articles without `author` link to its page"));
+        }
         let related = &config.related;
         if related.half_life_days.is_nan() || related.half_life_days <= 0.0 {
             return Err(key_error(text, "half_life_days", "`related.half_life_days` must be more than 0")
@@ -409,6 +417,11 @@ mod tests {
         assert_eq!((err.message.as_str(), err.line), ("`articles_per_page` must be at least 1", Some(2)));
         let err = Config::parse("[feeds]\nfull_content = false\nlimit = 0\n").unwrap_err();
         assert_eq!((err.message.as_str(), err.line), ("`feeds.limit` must be at least 1", Some(3)));
+        let err = Config::parse("title = \"x\"\ndefault_author = \"--\"\n").unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.line),
+            ("`default_author` `--` has no letters or digits", Some(2))
+        );
         let config = Config::parse("[related]\ntext_weight = 0.0\ncategory_weight = 0\n").unwrap();
         assert_eq!((config.related.text_weight, config.related.category_weight), (0.0, 0.0));
     }

@@ -158,23 +158,29 @@ fn json_ld(html: &str) -> serde_json::Value {
 }
 
 #[test]
-fn json_ld_date_modified_is_the_update_only_when_it_is_later() {
+fn json_ld_date_modified_is_the_update_and_an_update_before_the_date_is_an_error() {
     let (_dir, site) = common::site_copy("basic");
     write(
         &site.join("content/world/revised.md"),
         "+++\ntitle = 'Revised'\ndate = 2026-11-19T09:00:00Z\nupdated = 2026-11-20T15:30:00Z\n+++\nBody.\n",
-    );
-    write(
-        &site.join("content/world/backdated.md"),
-        "+++\ntitle = 'Backdated'\ndate = 2026-11-19T09:00:00Z\nupdated = 2026-11-18T15:30:00Z\n+++\nBody.\n",
     );
     let out = broadsheet(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let revised = json_ld(&read(&site, "world/revised/index.html"));
     assert!(revised["datePublished"].as_str().unwrap().starts_with("2026-11-19T10:00:00"), "{revised}");
     assert!(revised["dateModified"].as_str().unwrap().starts_with("2026-11-20T16:30:00"), "{revised}");
-    let backdated = json_ld(&read(&site, "world/backdated/index.html"));
-    assert_eq!(backdated["dateModified"], backdated["datePublished"], "an earlier update does not count");
+
+    // An update before the publication (a typo, or a date moved without its update) would
+    // show as "Updated" on a day before the article appeared: the build names the line.
+    write(
+        &site.join("content/world/backdated.md"),
+        "+++\ntitle = 'Backdated'\ndate = 2026-11-19T09:00:00Z\nupdated = 2026-11-18T15:30:00Z\n+++\nBody.\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("`updated` (2026-11-18T15:30:00Z) is before `date`"), "{err}");
+    assert!(err.contains("content/world/backdated.md:4:11"), "{err}");
 }
 
 #[test]

@@ -213,7 +213,17 @@ impl Checker<'_> {
                 None
             }
         };
-        let updated = updated.and_then(|u| self.datetime(&u, ctx.tz));
+        let updated = updated.and_then(|u| {
+            let time = self.datetime(&u, ctx.tz)?;
+            if date.is_some_and(|published| time < published) {
+                self.error_at(
+                    &u,
+                    format!("`updated` ({}) is before `date`, the publication", u.get_ref()),
+                    "`updated` is the time of the last significant change: correct it, or remove it",
+                );
+            }
+            Some(time)
+        });
         let category = self.category(category);
         let slug = self.slug(slug);
         let aliases = aliases.unwrap_or_default().into_iter().filter_map(|a| self.alias(a)).collect();
@@ -223,16 +233,7 @@ impl Checker<'_> {
             .into_iter()
             .map(|r| (r.get_ref().clone(), self.line_of(&r).0))
             .collect();
-        let authors = match author {
-            Some(Authors::One(a)) => vec![a],
-            Some(Authors::Many(list)) => list,
-            None => Vec::new(),
-        };
-        let mut authors: Vec<String> =
-            authors.into_iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
-        if authors.is_empty() {
-            authors.push(ctx.default_author.to_string());
-        }
+        let authors = self.authors(author, ctx.default_author);
         let source = source.map(|s| match s {
             SourceField::Name(name) => Source { name, url: None },
             SourceField::Full { name, url } => Source { name, url },
@@ -348,6 +349,40 @@ impl Checker<'_> {
         }
     }
 
+    /// The author names as written, each author once (names whose slugs are equal are one
+    /// author, as with tags); the site's default author when none is given.
+    fn authors(&mut self, author: Option<Spanned<Authors>>, default: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(author) = author {
+            let names = match author.get_ref() {
+                Authors::One(name) => std::slice::from_ref(name),
+                Authors::Many(names) => names.as_slice(),
+            };
+            let mut seen = std::collections::HashSet::with_capacity(names.len());
+            let mut nameless = Vec::new();
+            for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                let slug = slugs::slugify(name);
+                if slug.is_empty() {
+                    nameless.push(name.to_string());
+                } else if seen.insert(slug) {
+                    out.push(name.to_string());
+                }
+            }
+            for name in nameless {
+                // No letters or digits: no URL for the author's page.
+                self.error_at(
+                    &author,
+                    format!("author `{name}` has no letters or digits"),
+                    "write the name in letters, or remove it",
+                );
+            }
+        }
+        if out.is_empty() {
+            out.push(default.to_string());
+        }
+        out
+    }
+
     fn tags(&mut self, tags: Vec<Spanned<String>>) -> Vec<String> {
         let mut out: Vec<String> = Vec::with_capacity(tags.len());
         let mut seen = std::collections::HashSet::with_capacity(tags.len());
@@ -455,6 +490,33 @@ mod tests {
         assert_eq!(a.date.to_rfc3339(), "2026-07-01T10:00:00+00:00");
         let b = parse("content/x/a.md", "+++\ntitle = \"t\"\ndate = 2026-01-01\n+++\n").unwrap();
         assert_eq!(b.date.to_rfc3339(), "2025-12-31T23:00:00+00:00");
+    }
+
+    #[test]
+    fn one_author_under_two_spellings_is_listed_once_and_a_nameless_one_is_an_error() {
+        let fm = |author: &str| format!("+++\ntitle = \"t\"\ndate = 2026-01-01\nauthor = {author}\n+++\n");
+        let a = parse("content/x/a.md", &fm(r#"["Jane Doe", "jane doe", " Ann "]"#)).unwrap();
+        assert_eq!(a.authors, vec!["Jane Doe", "Ann"]);
+        let errors = parse("content/x/a.md", &fm(r#"["Jane Doe", "!!!"]"#)).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "author `!!!` has no letters or digits");
+        assert_eq!(errors[0].line, Some(4));
+    }
+
+    #[test]
+    fn updated_before_the_publication_date_is_an_error() {
+        let fm = |updated: &str| {
+            format!("+++\ntitle = \"t\"\ndate = 2026-11-28T10:00:00Z\nupdated = {updated}\n+++\n")
+        };
+        let errors = parse("content/x/a.md", &fm("2026-11-20T10:00:00Z")).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].message.as_str(), errors[0].line),
+            ("`updated` (2026-11-20T10:00:00Z) is before `date`, the publication", Some(4))
+        );
+        // The same moment, or any later one, is an update.
+        assert!(parse("content/x/a.md", &fm("2026-11-28T10:00:00Z")).is_ok());
+        assert!(parse("content/x/a.md", &fm("2026-11-28T10:30:00Z")).is_ok());
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub struct FrontMatter {
     pub date: Option<Spanned<Datetime>>,
     pub updated: Option<Spanned<Datetime>>,
     pub summary: Option<String>,
-    pub author: Option<Authors>,
+    pub author: Option<Spanned<Authors>>,
     pub category: Option<Spanned<String>>,
     pub tags: Option<Vec<Spanned<String>>>,
     pub source: Option<SourceField>,
