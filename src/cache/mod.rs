@@ -216,8 +216,16 @@ impl Cache {
     /// The cache saved in `site`'s cache folder, or an empty one when there is none or it
     /// cannot be used (another version, damaged): a cache only ever saves work.
     pub fn open(site: &Path) -> Cache {
-        let Ok(bytes) = fs::read(site.join(CACHE_DIR).join(CACHE_FILE)) else { return Cache::new() };
-        let Ok((header, mut rest)) = postcard::take_from_bytes::<Header>(&bytes) else { return Cache::new() };
+        let Ok(file) = fs::File::open(site.join(CACHE_DIR).join(CACHE_FILE)) else { return Cache::new() };
+        // Mapped, not read: reading copied the file into memory the kernel first had to zero
+        // (422 MB at 100,000 articles: 1.1 s of CPU on one thread before decoding could start).
+        // SAFETY: the map is read-only and dropped when this function returns. Broadsheet never
+        // changes a cache file in place: `save` writes a new file and renames it over the old
+        // one, which leaves the mapped file as it was. Only another program truncating the file
+        // during these few moments could break the map.
+        let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else { return Cache::new() };
+        let bytes: &[u8] = &map;
+        let Ok((header, mut rest)) = postcard::take_from_bytes::<Header>(bytes) else { return Cache::new() };
         if header.format != FORMAT {
             return Cache::new();
         }
