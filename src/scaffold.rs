@@ -120,10 +120,16 @@ pub fn new_article(site: &Path, article: &NewArticle) -> Result<PathBuf, Error> 
             article.title
         )));
     }
-    if category_slug.is_empty() || RESERVED_SLUGS.contains(&category_slug.as_str()) {
+    if category_slug.is_empty() {
         return Err(Error::Usage(format!(
-            "`{category}` can't be a category: its folder would be `/{category_slug}/`; \
+            "the category `{category}` has no letters or digits to make a folder name from; \
              choose another name with --category"
+        )));
+    }
+    if RESERVED_SLUGS.contains(&category_slug.as_str()) {
+        return Err(Error::Usage(format!(
+            "`{category}` can't be a category: its folder would be `/{category_slug}/`, which the \
+             site's own pages use; choose another name with --category"
         )));
     }
     let path = Path::new("content").join(&category_slug).join(format!("{slug}.md"));

@@ -129,6 +129,28 @@ fn new_refuses_to_overwrite_an_article() {
 }
 
 #[test]
+fn new_refuses_names_that_make_no_file_or_folder_and_writes_nothing() {
+    let (_dir, site) = new_site();
+    let before = read_tree(&site.join("content"));
+    for (args, message) in [
+        (vec!["new", "???"], "the title `???` has no letters or digits to make a file name from"),
+        (
+            vec!["new", "Budget", "--category", "!!!"],
+            "the category `!!!` has no letters or digits to make a folder name from",
+        ),
+        (
+            vec!["new", "Budget", "--category", "Tags"],
+            "`Tags` can't be a category: its folder would be `/tags/`",
+        ),
+    ] {
+        let out = broadsheet(&site, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(read_tree(&site.join("content")), before);
+}
+
+#[test]
 fn new_dates_the_article_in_the_site_time_zone_and_honours_the_category() {
     let (_dir, site) = new_site();
     let config = read(&site.join("config.toml")).replace("timezone = \"UTC\"", "timezone = \"Asia/Tokyo\"");
