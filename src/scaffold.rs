@@ -132,6 +132,12 @@ pub fn new_article(site: &Path, article: &NewArticle) -> Result<PathBuf, Error> 
              site's own pages use; choose another name with --category"
         )));
     }
+    if let Some(author) = article.author.as_deref().filter(|a| slugify(a).is_empty()) {
+        return Err(Error::Usage(format!(
+            "the author `{author}` has no letters or digits to make the author's page from; \
+             write a name with --author, or leave it out for the site's default author"
+        )));
+    }
     let path = Path::new("content").join(&category_slug).join(format!("{slug}.md"));
     let date = article.now.with_timezone(&loaded.tz).format("%Y-%m-%dT%H:%M:%S%:z");
     if !create_new(&site.join(&path), &front_matter(article, &category, &date.to_string()))? {
