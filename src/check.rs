@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
-use lol_html::{element, RewriteStrSettings};
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
@@ -75,13 +74,14 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
     // Each page is rendered, scanned and dropped in one pass: only its ids and the links
     // that need another page's ids are kept (100,000 articles: 4.9 GB when every page was
     // kept in memory until the end).
+    let selectors = Selectors::new();
     let checked = pages
         .par_iter()
         .zip(&files)
         .filter(|(_, file)| file.ends_with(".html"))
         .map(|(page, file)| {
             let html = renderer.render(page).map_err(Error::Template)?.bytes;
-            Ok(check_page(file, &String::from_utf8_lossy(&html), base_url, &base_path, &known))
+            Ok(check_page(file, &String::from_utf8_lossy(&html), &selectors, base_url, &base_path, &known))
         })
         .collect::<Result<Vec<PageCheck>, Error>>()?;
     let mut report = CheckReport { pages: checked.len(), ..CheckReport::default() };
@@ -174,9 +174,16 @@ struct Anchor {
 }
 
 /// Scans one page and checks its internal links against the output files.
-fn check_page(file: &str, html: &str, base_url: &str, base_path: &str, known: &HashSet<String>) -> PageCheck {
+fn check_page(
+    file: &str,
+    html: &str,
+    selectors: &Selectors,
+    base_url: &str,
+    base_path: &str,
+    known: &HashSet<String>,
+) -> PageCheck {
     let url = page_url(base_path, file);
-    let scan = scan(html);
+    let scan = scan(html, selectors);
     let mut page = PageCheck {
         file: file.to_string(),
         url,
@@ -261,44 +268,92 @@ fn join(page: &str, relative: &str) -> String {
     parts.join("/")
 }
 
-fn scan(html: &str) -> Scan {
+/// The selectors `scan` looks for, parsed once per check rather than once per page.
+struct Selectors {
+    ids: lol_html::Selector,
+    names: lol_html::Selector,
+    hrefs: lol_html::Selector,
+    sources: lol_html::Selector,
+}
+
+impl Selectors {
+    fn new() -> Selectors {
+        let parse = |selector: &str| selector.parse::<lol_html::Selector>();
+        // Fixed, valid selectors: a failure here is a bug, caught by every test that checks.
+        let (Ok(ids), Ok(names), Ok(hrefs), Ok(sources)) = (
+            parse("[id]"),
+            parse("a[name]"),
+            parse("a[href], link[href], area[href]"),
+            parse("img[src], script[src], source[src], iframe[src], video[src], audio[src]"),
+        ) else {
+            unreachable!("the link checker's selectors are valid CSS")
+        };
+        Selectors { ids, names, hrefs, sources }
+    }
+}
+
+/// The links and element ids of one page. The page is only read: its rewritten output,
+/// which lol_html would otherwise build up as a copy of the page, goes nowhere.
+fn scan(html: &str, selectors: &Selectors) -> Scan {
+    use lol_html::html_content::Element;
+    use lol_html::{ElementContentHandlers, HtmlRewriter, Settings};
+    use std::borrow::Cow;
+
     let found = RefCell::new(Scan::default());
-    let settings = RewriteStrSettings {
+    let settings = Settings {
         element_content_handlers: vec![
-            element!("[id]", |el| {
-                if let Some(id) = el.get_attribute("id") {
-                    found.borrow_mut().ids.insert(id);
-                }
-                Ok(())
-            }),
-            element!("a[name]", |el| {
-                if let Some(name) = el.get_attribute("name") {
-                    found.borrow_mut().ids.insert(name);
-                }
-                Ok(())
-            }),
-            element!("a[href], link[href], area[href]", |el| {
-                let rel = el.get_attribute("rel").unwrap_or_default();
-                // Share links and other `nofollow` links are not the site's own references.
-                if let Some(href) = el
-                    .get_attribute("href")
-                    .filter(|_| !rel.contains("preconnect") && !rel.contains("nofollow"))
-                {
-                    found.borrow_mut().links.push(href);
-                }
-                Ok(())
-            }),
-            element!("img[src], script[src], source[src], iframe[src], video[src], audio[src]", |el| {
-                if let Some(src) = el.get_attribute("src") {
-                    found.borrow_mut().links.push(src);
-                }
-                Ok(())
-            }),
+            (
+                Cow::Borrowed(&selectors.ids),
+                ElementContentHandlers::default().element(|el: &mut Element| {
+                    if let Some(id) = el.get_attribute("id") {
+                        found.borrow_mut().ids.insert(id);
+                    }
+                    Ok(())
+                }),
+            ),
+            (
+                Cow::Borrowed(&selectors.names),
+                ElementContentHandlers::default().element(|el: &mut Element| {
+                    if let Some(name) = el.get_attribute("name") {
+                        found.borrow_mut().ids.insert(name);
+                    }
+                    Ok(())
+                }),
+            ),
+            (
+                Cow::Borrowed(&selectors.hrefs),
+                ElementContentHandlers::default().element(|el: &mut Element| {
+                    let rel = el.get_attribute("rel").unwrap_or_default();
+                    // Share links and other `nofollow` links are not the site's own references.
+                    if let Some(href) = el
+                        .get_attribute("href")
+                        .filter(|_| !rel.contains("preconnect") && !rel.contains("nofollow"))
+                    {
+                        found.borrow_mut().links.push(href);
+                    }
+                    Ok(())
+                }),
+            ),
+            (
+                Cow::Borrowed(&selectors.sources),
+                ElementContentHandlers::default().element(|el: &mut Element| {
+                    if let Some(src) = el.get_attribute("src") {
+                        found.borrow_mut().links.push(src);
+                    }
+                    Ok(())
+                }),
+            ),
         ],
-        ..RewriteStrSettings::new()
+        // The page is UTF-8 (as `rewrite_str` would take it), whatever a meta tag says.
+        adjust_charset_on_meta_tag: false,
+        ..Settings::new()
     };
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
     // A page lol_html cannot parse still gets checked for what was found before the error.
-    let _ = lol_html::rewrite_str(html, settings);
+    match rewriter.write(html.as_bytes()) {
+        Ok(()) => drop(rewriter.end()),
+        Err(_) => drop(rewriter),
+    }
     found.into_inner()
 }
 
@@ -346,7 +401,10 @@ mod tests {
 
     #[test]
     fn scan_finds_links_and_ids() {
-        let s = scan(r#"<h2 id="top">T</h2><a href="/a/#top">a</a><img src="x.png"><a name="old"></a>"#);
+        let s = scan(
+            r#"<h2 id="top">T</h2><a href="/a/#top">a</a><img src="x.png"><a name="old"></a>"#,
+            &Selectors::new(),
+        );
         assert_eq!(s.links, vec!["/a/#top", "x.png"]);
         assert!(s.ids.contains("top") && s.ids.contains("old"));
     }
