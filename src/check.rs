@@ -300,26 +300,25 @@ fn scan(html: &str, selectors: &Selectors) -> Scan {
     use std::borrow::Cow;
 
     let found = RefCell::new(Scan::default());
+    // A handler that keeps one attribute of each matched element as an id or as a link.
+    let keep = |attribute: &'static str, as_id: bool| {
+        let found = &found;
+        ElementContentHandlers::default().element(move |el: &mut Element| {
+            if let Some(value) = el.get_attribute(attribute) {
+                let mut found = found.borrow_mut();
+                if as_id {
+                    found.ids.insert(value);
+                } else {
+                    found.links.push(value);
+                }
+            }
+            Ok(())
+        })
+    };
     let settings = Settings {
         element_content_handlers: vec![
-            (
-                Cow::Borrowed(&selectors.ids),
-                ElementContentHandlers::default().element(|el: &mut Element| {
-                    if let Some(id) = el.get_attribute("id") {
-                        found.borrow_mut().ids.insert(id);
-                    }
-                    Ok(())
-                }),
-            ),
-            (
-                Cow::Borrowed(&selectors.names),
-                ElementContentHandlers::default().element(|el: &mut Element| {
-                    if let Some(name) = el.get_attribute("name") {
-                        found.borrow_mut().ids.insert(name);
-                    }
-                    Ok(())
-                }),
-            ),
+            (Cow::Borrowed(&selectors.ids), keep("id", true)),
+            (Cow::Borrowed(&selectors.names), keep("name", true)),
             (
                 Cow::Borrowed(&selectors.hrefs),
                 ElementContentHandlers::default().element(|el: &mut Element| {
@@ -334,15 +333,7 @@ fn scan(html: &str, selectors: &Selectors) -> Scan {
                     Ok(())
                 }),
             ),
-            (
-                Cow::Borrowed(&selectors.sources),
-                ElementContentHandlers::default().element(|el: &mut Element| {
-                    if let Some(src) = el.get_attribute("src") {
-                        found.borrow_mut().links.push(src);
-                    }
-                    Ok(())
-                }),
-            ),
+            (Cow::Borrowed(&selectors.sources), keep("src", false)),
         ],
         // The page is UTF-8 (as `rewrite_str` would take it), whatever a meta tag says.
         adjust_charset_on_meta_tag: false,
