@@ -359,22 +359,18 @@ impl Checker<'_> {
                 Authors::Many(names) => names.as_slice(),
             };
             let mut seen = std::collections::HashSet::with_capacity(names.len());
-            let mut nameless = Vec::new();
             for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
                 let slug = slugs::slugify(name);
                 if slug.is_empty() {
-                    nameless.push(name.to_string());
+                    // No letters or digits: no URL for the author's page.
+                    self.error_at(
+                        &author,
+                        format!("author `{name}` has no letters or digits"),
+                        "write the name in letters, or remove it",
+                    );
                 } else if seen.insert(slug) {
                     out.push(name.to_string());
                 }
-            }
-            for name in nameless {
-                // No letters or digits: no URL for the author's page.
-                self.error_at(
-                    &author,
-                    format!("author `{name}` has no letters or digits"),
-                    "write the name in letters, or remove it",
-                );
             }
         }
         if out.is_empty() {
