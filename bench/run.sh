@@ -21,12 +21,14 @@ runs=${BENCH_RUNS:-3}
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_RUNS must be a positive whole number, not '$runs'" >&2; exit 2; }
 
 # ext4 without a journal (this machine's disk) avoids reusing an inode for 60 s after its
-# file was deleted, 300 s while the inode's table block is dirty, and searches past such
-# inodes for every file it creates: the on-disk clean builds of a run started two minutes
-# after the last one deleted its outputs took 2.8 times as long. So wait until the last
-# run's deletion is 5 minutes old (BENCH_NO_WAIT=1 skips the wait).
+# file was deleted, 360 s while the inode's table block is dirty (RECENTCY_MIN and
+# RECENTCY_DIRTY in the kernel's fs/ext4/ialloc.c), and searches past such inodes for every
+# file it creates: the on-disk clean builds of a run started two minutes after the last one
+# deleted its outputs took 2.8 times as long, and 10,000-article builds 5.5 minutes after a
+# deletion took 4.1 to 4.7 s instead of about 1.5 s. So wait until the last run's deletion
+# is 370 s old (BENCH_NO_WAIT=1 skips the wait).
 if [ -f "$dir/last-delete" ] && [ -z "${BENCH_NO_WAIT:-}" ]; then
-  wait_for=$(( $(cat "$dir/last-delete") + 310 - $(date +%s) ))
+  wait_for=$(( $(cat "$dir/last-delete") + 370 - $(date +%s) ))
   if [ "$wait_for" -gt 0 ]; then
     echo "waiting ${wait_for} s: the last run deleted its outputs just now (see README, Benchmarks)" >&2
     sleep "$wait_for"
