@@ -41,6 +41,8 @@ pub struct Config {
     pub related: RelatedConfig,
     /// Feed settings.
     pub feeds: FeedsConfig,
+    /// Search index settings.
+    pub search: SearchConfig,
 }
 
 impl Default for Config {
@@ -59,6 +61,7 @@ impl Default for Config {
             markdown: MarkdownConfig::default(),
             related: RelatedConfig::default(),
             feeds: FeedsConfig::default(),
+            search: SearchConfig::default(),
         }
     }
 }
@@ -189,6 +192,22 @@ impl Default for FeedsConfig {
     }
 }
 
+/// The `[search]` table: how the search page's index is split into files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Articles in each file of the search index: the newest in `search-index.json`, older
+    /// ones in `search-index-1.json` (the oldest) and up, which the search page loads only
+    /// when a search needs them.
+    pub articles_per_file: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { articles_per_file: 5000 }
+    }
+}
+
 /// A loaded config and what the user should know about how it was found.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
@@ -231,6 +250,14 @@ impl Config {
         if config.feeds.limit == 0 {
             return Err(key_error(text, "limit", "`feeds.limit` must be at least 1")
                 .hint("remove the key to list the newest 30 articles in each feed"));
+        }
+        if config.search.articles_per_file == 0 {
+            return Err(key_error(
+                text,
+                "articles_per_file",
+                "`search.articles_per_file` must be at least 1",
+            )
+            .hint("remove the key to use the default of 5000"));
         }
         if crate::slugs::slugify(&config.default_author).is_empty() {
             return Err(key_error(
@@ -417,6 +444,12 @@ mod tests {
         assert_eq!((err.message.as_str(), err.line), ("`articles_per_page` must be at least 1", Some(2)));
         let err = Config::parse("[feeds]\nfull_content = false\nlimit = 0\n").unwrap_err();
         assert_eq!((err.message.as_str(), err.line), ("`feeds.limit` must be at least 1", Some(3)));
+        let err = Config::parse("[search]\narticles_per_file = 0\n").unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.line),
+            ("`search.articles_per_file` must be at least 1", Some(2))
+        );
+        assert_eq!(Config::parse("").unwrap().search.articles_per_file, 5000);
         let err = Config::parse("title = \"x\"\ndefault_author = \"--\"\n").unwrap_err();
         assert_eq!(
             (err.message.as_str(), err.line),

@@ -236,7 +236,9 @@ fn search_page_and_index() {
     assert_eq!(index[0]["u"], "/world/talks/");
     assert_eq!(index[0]["c"], "World");
     let page = read(&site, "search/index.html");
-    assert!(page.contains(r#"fetch("/search-index.json")"#));
+    assert!(page.contains(r#"var files = ["search-index.json"];"#), "one file for a small site");
+    assert!(page.contains(r#"fetch("/" + files[loaded])"#));
+    assert!(!site.join("public/search-index-1.json").exists());
     assert!(page.contains(r#"<input id="search-input" name="q" type="search""#));
     let article = read(&site, "world/summit/index.html");
     assert!(!article.contains("<script>"), "only the search page has a script");
@@ -266,21 +268,7 @@ fn search_matches_words_from_their_start() {
     );
     let out = broadsheet(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let page = read(&site, "search/index.html");
-    let script = page.split("<script>").nth(1).and_then(|s| s.split("</script>").next()).expect("a script");
-    write(&dir.path().join("search.js"), script);
-    write(&dir.path().join("harness.cjs"), SEARCH_HARNESS);
-    let search = |query: &str| -> Vec<String> {
-        let out = std::process::Command::new("node")
-            .arg(dir.path().join("harness.cjs"))
-            .arg(dir.path().join("search.js"))
-            .arg(site.join("public/search-index.json"))
-            .arg(query)
-            .output()
-            .expect("node is installed (.ci/run installs it)");
-        assert!(out.status.success(), "node: {}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
+    let search = |query: &str| search_page(dir.path(), &site, query).titles;
     let accelerators = "Chipmakers race to build AI accelerators";
     assert_eq!(search("AI"), [accelerators], "not \"said\"");
     assert_eq!(search("said"), ["Minister said talks would resume"]);
@@ -292,15 +280,106 @@ fn search_matches_words_from_their_start() {
     assert!(search("नाव").is_empty(), "nor is a Hindi word matched from its middle");
 }
 
-/// Runs a search page's script (argument 1) with `?q=` set to argument 3, against the index
-/// at argument 2, and prints the headlines it listed as a JSON array.
+/// A large site's search index is split into files of `[search] articles_per_file`: the
+/// newest in `search-index.json`, older runs numbered from the oldest. The search page loads
+/// them newest first and stops as soon as it has 50 results; publishing an article changes
+/// only `search-index.json`.
+#[test]
+fn search_index_is_split_and_loaded_only_as_far_as_a_search_needs() {
+    let (dir, site) = common::site_copy("basic");
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    write(&site.join("config.toml"), &format!("{config}\n[search]\narticles_per_file = 50\n"));
+    // 116 dispatches (and the example's 4 articles): 120 articles, the newest 20 in
+    // search-index.json, then 50 in each numbered file.
+    for i in 0..116 {
+        let (day, hour) = (1 + i / 24, i % 24);
+        let topic = if i == 0 { "Lighthouse" } else { "Shipping" };
+        write(
+            &site.join(format!("content/world/dispatch-{i:03}.md")),
+            &format!("+++\ntitle = \"{topic} dispatch {i}\"\ndate = 2026-10-{day:02}T{hour:02}:00:00\n+++\n\nA dispatch.\n"),
+        );
+    }
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let titles_in = |file: &str| -> Vec<String> {
+        let index: serde_json::Value = serde_json::from_str(&read(&site, file)).unwrap();
+        index.as_array().unwrap().iter().map(|r| r["t"].as_str().unwrap().to_string()).collect()
+    };
+    let newest = titles_in("search-index.json");
+    let (second, oldest) = (titles_in("search-index-2.json"), titles_in("search-index-1.json"));
+    assert_eq!((newest.len(), second.len(), oldest.len()), (20, 50, 50));
+    assert!(!site.join("public/search-index-3.json").exists());
+    assert_eq!(newest[0], "Talks continue into the night", "newest first");
+    assert_eq!(oldest.last().map(String::as_str), Some("Lighthouse dispatch 0"), "the oldest is last");
+    let every: HashSet<&String> = newest.iter().chain(&second).chain(&oldest).collect();
+    assert_eq!(every.len(), 120, "each article in one file");
+
+    let found = search_page(dir.path(), &site, "dispatch");
+    assert_eq!(found.titles.len(), 50, "at most 50 results");
+    assert_eq!(found.titles[0], "Shipping dispatch 115", "newest first across files");
+    assert_eq!(found.fetched, ["/search-index.json", "/search-index-2.json"], "stops at 50 results");
+    assert_eq!(found.status, "50+ results");
+    let found = search_page(dir.path(), &site, "lighthouse");
+    assert_eq!(found.titles, ["Lighthouse dispatch 0"], "found in the oldest file");
+    assert_eq!(found.fetched.len(), 3, "every file, newest first");
+    assert_eq!(found.status, "1 result");
+    let found = search_page(dir.path(), &site, "nothing-like-this");
+    assert!(found.titles.is_empty());
+    assert_eq!(found.status, "No articles match.");
+
+    // A new article goes into search-index.json; the numbered files stay as they were.
+    let numbered = || ["search-index-1.json", "search-index-2.json"].map(|f| read(&site, f));
+    let before = numbered();
+    write(
+        &site.join("content/world/latest.md"),
+        "+++\ntitle = \"Harbour reopens\"\ndate = 2026-11-25T08:00:00\n+++\n\nShips return.\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(numbered(), before);
+    assert_eq!(titles_in("search-index.json")[0], "Harbour reopens");
+}
+
+/// What the search page showed for one query: the headlines it listed, the index files it
+/// fetched (in order) and its status line.
+#[derive(serde::Deserialize)]
+struct SearchOutcome {
+    titles: Vec<String>,
+    fetched: Vec<String>,
+    status: String,
+}
+
+/// Runs the search page of the site built in `site/public` with `?q=query`, in Node.
+fn search_page(scratch: &std::path::Path, site: &std::path::Path, query: &str) -> SearchOutcome {
+    let page = read(site, "search/index.html");
+    let script = page.split("<script>").nth(1).and_then(|s| s.split("</script>").next()).expect("a script");
+    write(&scratch.join("search.js"), script);
+    write(&scratch.join("harness.cjs"), SEARCH_HARNESS);
+    let out = std::process::Command::new("node")
+        .arg(scratch.join("harness.cjs"))
+        .arg(scratch.join("search.js"))
+        .arg(site.join("public"))
+        .arg(query)
+        .output()
+        .expect("node is installed (.ci/run installs it)");
+    assert!(out.status.success(), "node: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Runs a search page's script (argument 1) with `?q=` set to argument 3, its `fetch`
+/// reading files from the site folder at argument 2, and prints what it listed, fetched and
+/// said as JSON.
 const SEARCH_HARNESS: &str = r#"
 const fs = require("fs");
-const [script, indexPath, query] = process.argv.slice(2);
-const index = JSON.parse(fs.readFileSync(indexPath, "utf8"));
+const path = require("path");
+const [script, siteDir, query] = process.argv.slice(2);
 function element() {
+  // Setting textContent replaces the children, as in a browser.
+  let text = "";
   return {
-    textContent: "", className: "", href: "", children: [],
+    className: "", href: "", value: "", children: [],
+    get textContent() { return text; },
+    set textContent(value) { text = value; this.children = []; },
     appendChild(child) { this.children.push(child); },
     append(...children) { this.children.push(...children); },
     addEventListener() {},
@@ -308,13 +387,20 @@ function element() {
   };
 }
 const elements = { "search-input": element(), "search-status": element(), "search-results": element() };
+const fetched = [];
 globalThis.document = { getElementById: (id) => elements[id], createElement: () => element() };
 globalThis.location = { search: "?q=" + encodeURIComponent(query) };
 globalThis.history = { replaceState() {} };
-globalThis.fetch = () => Promise.resolve({ json: () => Promise.resolve(index) });
+globalThis.fetch = (url) => {
+  fetched.push(url);
+  const file = path.join(siteDir, url);
+  if (!fs.existsSync(file)) return Promise.resolve({ ok: false, status: 404 });
+  return Promise.resolve({ ok: true, json: () => Promise.resolve(JSON.parse(fs.readFileSync(file, "utf8"))) });
+};
 new Function(fs.readFileSync(script, "utf8"))();
+// Every fetch above settles in promise jobs, which all run before this timer.
 setTimeout(() => {
   const titles = elements["search-results"].children.map((item) => item.children[1].children[0].textContent);
-  console.log(JSON.stringify(titles));
+  console.log(JSON.stringify({ titles, fetched, status: elements["search-status"].textContent }));
 }, 0);
 "#;

@@ -290,12 +290,13 @@ impl Feeds<'_, '_> {
         )
     }
 
-    /// The search index: one compact record per article, written as it is made (no
-    /// list of JSON values of the whole site is held first).
-    pub fn search_index(&self) -> String {
+    /// Part `part` of the search index (see `search_part_entries`): one compact record per
+    /// article, newest first, written as it is made (no list of JSON values is held first).
+    pub fn search_index(&self, part: usize) -> String {
         use serde::Serializer;
         let v = self.views;
-        let records = v.library.entries.iter().map(|e| SearchRecord {
+        let entries = search_part_entries(v.library.entries.len(), v.config.search.articles_per_file, part);
+        let records = v.library.entries[entries].iter().map(|e| SearchRecord {
             c: &v.library.categories[e.category].name,
             d: v.date(e.article.date).display,
             k: e.tags.iter().map(|&t| v.library.tags[t].name.as_str()).collect(),
@@ -303,10 +304,31 @@ impl Feeds<'_, '_> {
             t: &e.article.title,
             u: v.url(&e.path),
         });
-        let mut out = Vec::with_capacity(v.library.entries.len() * 256);
+        let mut out =
+            Vec::with_capacity(v.library.entries.len().min(v.config.search.articles_per_file) * 256);
         // Strings and lists of strings always serialise, and serde_json writes UTF-8.
         let _ = serde_json::Serializer::new(&mut out).collect_seq(records);
         String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// How many files the search index of `articles` articles takes, at most `per_file` each:
+/// `search-index.json` with the newest, and older runs of `per_file` counted from the oldest
+/// article (`search-index-1.json` holds the oldest). Counted from the oldest, a numbered file
+/// keeps its articles when new ones are published: a new article changes only
+/// `search-index.json`, until that is full and the next number takes its articles.
+pub fn search_parts(articles: usize, per_file: usize) -> usize {
+    1 + articles.saturating_sub(1) / per_file.max(1)
+}
+
+/// The library entries (newest first) in search index part `part`: 0 is `search-index.json`,
+/// the newest; `n` (from 1) is `search-index-n.json`.
+fn search_part_entries(articles: usize, per_file: usize, part: usize) -> std::ops::Range<usize> {
+    let per_file = per_file.max(1);
+    let older = search_parts(articles, per_file) - 1;
+    match part {
+        0 => 0..articles - older * per_file,
+        n => articles - (n * per_file).min(articles)..articles - ((n - 1) * per_file).min(articles),
     }
 }
 
@@ -395,6 +417,33 @@ mod tests {
             absolute_links(html, "https://s.org/news/a/", "https://s.org"),
             r##"<a href="https://s.org/tech/x/">x</a> <img src="https://s.org/news/a/chart.svg"> <a href="https://s.org/news/a/#note">n</a> <a href="https://e.com/">e</a>"##
         );
+    }
+
+    #[test]
+    fn search_parts_hold_every_article_once_and_old_parts_keep_theirs() {
+        let parts = |articles: usize, per_file: usize| -> Vec<std::ops::Range<usize>> {
+            (0..search_parts(articles, per_file))
+                .map(|p| search_part_entries(articles, per_file, p))
+                .collect()
+        };
+        assert_eq!(parts(0, 3), vec![0..0], "an empty site still has its (empty) index");
+        assert_eq!(parts(3, 3), vec![0..3], "a site that fits has one file");
+        // Entries are newest first: part 0 the newest, part 1 the oldest run.
+        assert_eq!(parts(4, 3), [0..1, 1..4]);
+        assert_eq!(parts(7, 3), [0..1, 4..7, 1..4]);
+        for articles in 0..40 {
+            let mut covered: Vec<usize> = parts(articles, 4).into_iter().flatten().collect();
+            covered.sort_unstable();
+            assert_eq!(covered, (0..articles).collect::<Vec<_>>(), "{articles} articles");
+        }
+        // Publishing an article (a new entry 0) leaves every numbered part's articles as they
+        // were: the same oldest-counted articles, now one entry further down.
+        for articles in 1..40 {
+            let (before, after) = (parts(articles, 4), parts(articles + 1, 4));
+            for (part, range) in before.iter().enumerate().skip(1) {
+                assert_eq!(after[part], range.start + 1..range.end + 1, "{articles} articles, part {part}");
+            }
+        }
     }
 
     #[test]

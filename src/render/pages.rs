@@ -72,8 +72,8 @@ pub enum Generated {
     NewsSitemap,
     /// `/robots.txt`.
     Robots,
-    /// `/search-index.json`.
-    SearchIndex,
+    /// `/search-index.json` (part 0, the newest articles) or `/search-index-N.json` (older).
+    SearchIndex(usize),
 }
 
 /// Where article pages get their related-news lists.
@@ -242,7 +242,11 @@ impl<'a> Renderer<'a> {
                 ("alias.html", lib.get(*id).article.title.clone(), String::new(), "alias")
             }
             Page::NotFound => ("404.html", "Page not found".into(), String::new(), "404"),
-            Page::Search => ("search.html", "Search".into(), format!("Search {}", config.title), "search"),
+            Page::Search => {
+                let parts = super::feeds::search_parts(lib.entries.len(), config.search.articles_per_file);
+                ctx.insert("search_parts", &parts);
+                ("search.html", "Search".into(), format!("Search {}", config.title), "search")
+            }
             Page::ThemeAsset(_) | Page::Generated(_) => unreachable!("not a template page"),
         };
         let path = self.link_path(page);

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::feeds::{Feeds, SitemapUrl, SITEMAP_LIMIT};
+use super::feeds::{search_parts, Feeds, SitemapUrl, SITEMAP_LIMIT};
 use super::pages::{Generated, GroupKind, Page, Renderer};
 use super::pagination::{page_count, page_path};
 use super::theme::BUILTIN_ASSETS;
@@ -47,7 +47,9 @@ impl Renderer<'_> {
             generated.push(Generated::SitemapIndex);
             generated.extend((1..=sitemap_pages.div_ceil(SITEMAP_LIMIT)).map(Generated::Sitemap));
         }
-        generated.extend([Generated::NewsSitemap, Generated::Robots, Generated::SearchIndex]);
+        generated.extend([Generated::NewsSitemap, Generated::Robots]);
+        let search_parts = search_parts(lib.entries.len(), self.views.config.search.articles_per_file);
+        generated.extend((0..search_parts).map(Generated::SearchIndex));
         pages.extend(generated.into_iter().map(Page::Generated));
         pages
     }
@@ -148,7 +150,7 @@ impl Renderer<'_> {
             }
             Generated::NewsSitemap => feeds.news_sitemap(),
             Generated::Robots => feeds.robots(),
-            Generated::SearchIndex => feeds.search_index(),
+            Generated::SearchIndex(part) => feeds.search_index(*part),
         }
     }
 }
@@ -193,7 +195,8 @@ fn generated_path(which: &Generated, lib: &Library) -> String {
         Generated::Sitemap(part) => format!("sitemap-{part}.xml"),
         Generated::NewsSitemap => "news-sitemap.xml".into(),
         Generated::Robots => "robots.txt".into(),
-        Generated::SearchIndex => "search-index.json".into(),
+        Generated::SearchIndex(0) => "search-index.json".into(),
+        Generated::SearchIndex(part) => format!("search-index-{part}.json"),
     }
 }
 
