@@ -257,6 +257,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             });
             let pages = PageRecords::of(&output, fingerprints, &records);
             warnings.extend(save_records(articles_saved, pages, site));
+            // The rest of the saving, which the pages' rendering did not hide.
+            clock.lap("save cache");
         }
         Ok(Report {
             articles: library.entries.len(),

@@ -183,6 +183,9 @@ fn quiet_prints_only_errors_and_verbose_adds_timings() {
     assert_eq!((stdout(&quiet).as_str(), stderr(&quiet).as_str()), ("", ""), "no summary, no warnings");
     let verbose = broadsheet(&site, &["build", "--verbose"]);
     assert!(stdout(&verbose).contains("render and write:"), "{}", stdout(&verbose));
+    assert!(stdout(&verbose).contains("save cache:"), "{}", stdout(&verbose));
+    let uncached = broadsheet(&site, &["build", "--verbose", "--no-cache"]);
+    assert!(!stdout(&uncached).contains("save cache:"), "nothing saved: {}", stdout(&uncached));
     assert!(stdout(&verbose).contains("Built 5 articles, "), "{}", stdout(&verbose));
     assert!(stderr(&verbose).contains("warning: broken link"), "{}", stderr(&verbose));
     assert_eq!(broadsheet(&site, &["-q", "-v", "build"]).status.code(), Some(2));
