@@ -32,6 +32,9 @@ pub struct Config {
     /// How a daily digest's day is shown (its title, the archive); `date_format` when unset.
     /// Only the date: a day has no time of day.
     pub day_format: Option<String>,
+    /// How the time of day of a `date` or `updated` written with one is shown (chrono
+    /// strftime syntax), beside the date on article pages.
+    pub time_format: String,
     /// Categories in navigation order, with display names and descriptions. Categories
     /// used by articles but not listed here follow, alphabetically.
     pub categories: Vec<CategoryConfig>,
@@ -57,6 +60,7 @@ impl Default for Config {
             articles_per_page: 20,
             date_format: "%B %-d, %Y".into(),
             day_format: None,
+            time_format: "%H:%M %Z".into(),
             categories: Vec::new(),
             markdown: MarkdownConfig::default(),
             related: RelatedConfig::default(),
@@ -293,6 +297,11 @@ impl Config {
         Ok(config)
     }
 
+    /// Whether `date_format` shows a time of day itself: then dates need no time beside them.
+    pub fn date_format_shows_time(&self) -> bool {
+        !formats_a_day(&self.date_format)
+    }
+
     /// The format of a day on the daily digest pages and the archive.
     pub fn day_format(&self) -> &str {
         self.day_format.as_deref().unwrap_or(&self.date_format)
@@ -329,13 +338,15 @@ impl Config {
 /// half-way through the build on an unknown `%` field, or on a time of day asked of a day.
 fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnostic> {
     use chrono::format::{Item, StrftimeItems};
-    use chrono::{NaiveDate, TimeZone};
+    use chrono::TimeZone;
     use std::fmt::Write;
 
     let strftime_hint = "see https://docs.rs/chrono/latest/chrono/format/strftime/index.html for the `%` fields, e.g. \"%B %-d, %Y\"";
-    for (key, format) in
-        [("date_format", Some(&config.date_format)), ("day_format", config.day_format.as_ref())]
-    {
+    for (key, format) in [
+        ("date_format", Some(&config.date_format)),
+        ("day_format", config.day_format.as_ref()),
+        ("time_format", Some(&config.time_format)),
+    ] {
         if let Some(format) = format {
             if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
                 let message = format!("`{key}` = \"{format}\" has a `%` field chrono does not know");
@@ -345,12 +356,13 @@ fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnos
     }
     let moment =
         tz.with_ymd_and_hms(2026, 11, 28, 14, 5, 0).earliest().unwrap_or_else(|| tz.timestamp_nanos(0));
-    if write!(String::new(), "{}", moment.format(&config.date_format)).is_err() {
-        let message = format!("`date_format` = \"{}\" cannot format a date", config.date_format);
-        return Err(key_error(text, "date_format", message).hint(strftime_hint));
+    for (key, format) in [("date_format", &config.date_format), ("time_format", &config.time_format)] {
+        if write!(String::new(), "{}", moment.format(format)).is_err() {
+            let message = format!("`{key}` = \"{format}\" cannot format a moment");
+            return Err(key_error(text, key, message).hint(strftime_hint));
+        }
     }
-    let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
-    if write!(String::new(), "{}", day.format(config.day_format())).is_err() {
+    if !formats_a_day(config.day_format()) {
         let diagnostic = match &config.day_format {
             Some(format) => key_error(
                 text,
@@ -371,6 +383,13 @@ fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnos
         return Err(diagnostic);
     }
     Ok(())
+}
+
+/// Whether a strftime `format` can format a day alone: not when it asks for a time of day.
+fn formats_a_day(format: &str) -> bool {
+    use std::fmt::Write;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+    write!(String::new(), "{}", day.format(format)).is_ok()
 }
 
 /// An error about `key` of `config.toml`, at the line that sets it when one line plainly does.
@@ -450,6 +469,7 @@ mod tests {
             ("`search.articles_per_file` must be at least 1", Some(2))
         );
         assert_eq!(Config::parse("").unwrap().search.articles_per_file, 5000);
+        assert_eq!(Config::parse("").unwrap().time_format, "%H:%M %Z");
         let err = Config::parse("title = \"x\"\ndefault_author = \"--\"\n").unwrap_err();
         assert_eq!(
             (err.message.as_str(), err.line),

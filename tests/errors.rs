@@ -173,7 +173,10 @@ fn a_date_format_with_a_time_of_day_needs_a_day_format_before_anything_is_built(
         "the edition is a day:\n{front}"
     );
     let article = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
-    assert!(article.contains(">09:00, 20 November 2026</time>"), "moments use date_format:\n{article}");
+    assert!(
+        article.contains(">09:00, 20 November 2026</time>"),
+        "moments use date_format, with no time_format after a time it shows:\n{article}"
+    );
 }
 
 #[test]

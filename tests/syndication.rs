@@ -183,6 +183,64 @@ fn json_ld_date_modified_is_the_update_and_an_update_before_the_date_is_an_error
     assert!(err.contains("content/world/backdated.md:4:11"), "{err}");
 }
 
+/// An article page shows the time of a `date` or `updated` written with one, in the site's
+/// time zone with `time_format`; a date written as a day alone shows no time (it is not
+/// "00:00"), in the byline or in "Updated".
+#[test]
+fn article_pages_show_the_time_only_of_dates_written_with_one() {
+    let (_dir, site) = common::site_copy("basic");
+    write(
+        &site.join("content/world/revised.md"),
+        "+++\ntitle = 'Revised'\ndate = 2026-11-19T09:00:00Z\nupdated = 2026-11-19T15:30:00Z\n+++\nBody.\n",
+    );
+    write(
+        &site.join("content/world/daily.md"),
+        "+++\ntitle = 'Daily'\ndate = 2026-11-19\nupdated = 2026-11-20\n+++\nBody.\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let revised = read(&site, "world/revised/index.html");
+    // Europe/Berlin, the fixture's time zone: one hour ahead of UTC in November.
+    assert!(
+        revised.contains(r#"<time datetime="2026-11-19T10:00:00+01:00">November 19, 2026, 10:00 CET</time>"#),
+        "{revised}"
+    );
+    assert!(
+        revised.contains(
+            r#"Updated <time datetime="2026-11-19T16:30:00+01:00">November 19, 2026, 16:30 CET</time>"#
+        ),
+        "{revised}"
+    );
+    let daily = read(&site, "world/daily/index.html");
+    assert!(
+        daily.contains(r#"<time datetime="2026-11-19T00:00:00+01:00">November 19, 2026</time>"#),
+        "{daily}"
+    );
+    assert!(
+        daily.contains(r#"Updated <time datetime="2026-11-20T00:00:00+01:00">November 20, 2026</time>"#),
+        "{daily}"
+    );
+
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    write(
+        &site.join("config.toml"),
+        &config.replacen("timezone", "time_format = \"%-I.%M %P\"\ntimezone", 1),
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let revised = read(&site, "world/revised/index.html");
+    assert!(revised.contains(">November 19, 2026, 4.30 pm</time>"), "{revised}");
+
+    write(&site.join("config.toml"), &config.replacen("timezone", "time_format = \"%H:%Q\"\ntimezone", 1));
+    let out = broadsheet(&site, &["build"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("`time_format` = \"%H:%Q\" has a `%` field chrono does not know"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn hostile_headlines_stay_text_everywhere() {
     let (_dir, site) = common::site_copy("basic");

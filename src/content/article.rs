@@ -24,6 +24,11 @@ pub struct Article {
     pub date: DateTime<Utc>,
     /// Last significant change, if any.
     pub updated: Option<DateTime<Utc>>,
+    /// Whether `date` was written with a time of day (`2026-11-24T09:30:00Z`), not as a
+    /// day alone (`2026-11-24`, which means midnight): only then do pages show its time.
+    pub date_has_time: bool,
+    /// The same for `updated`.
+    pub updated_has_time: bool,
     /// Summary: from front matter, else filled by the Markdown stage from the body's opening.
     pub summary: String,
     /// Whether the front matter gives the summary: only then is it a standfirst of its own,
@@ -203,6 +208,8 @@ impl Checker<'_> {
                 None
             }
         };
+        let date_has_time = date.as_ref().is_some_and(|d| d.get_ref().time.is_some());
+        let updated_has_time = updated.as_ref().is_some_and(|u| u.get_ref().time.is_some());
         let date = match date {
             Some(d) => self.datetime(&d, ctx.tz),
             None => {
@@ -247,6 +254,8 @@ impl Checker<'_> {
             title: title?,
             date: date?,
             updated,
+            date_has_time,
+            updated_has_time,
             summary_written: summary.as_ref().is_some_and(|s| !s.trim().is_empty()),
             summary: summary.map(|s| s.trim().to_string()).unwrap_or_default(),
             authors,

@@ -298,7 +298,7 @@ impl Feeds<'_, '_> {
         let entries = search_part_entries(v.library.entries.len(), v.config.search.articles_per_file, part);
         let records = v.library.entries[entries].iter().map(|e| SearchRecord {
             c: &v.library.categories[e.category].name,
-            d: v.date(e.article.date).display,
+            d: v.date(e.article.date, false).display,
             k: e.tags.iter().map(|&t| v.library.tags[t].name.as_str()).collect(),
             s: crate::markdown::excerpt(&e.article.summary, 160),
             t: &e.article.title,

@@ -51,6 +51,10 @@ pub struct DateView {
     pub iso: String,
     /// Formatted with `date_format` in the site's time zone.
     pub display: String,
+    /// The time of day, formatted with `time_format` in the site's time zone, when the front
+    /// matter gave one (`2026-11-24T09:30:00Z`) and `display` does not show it already; none
+    /// for a day alone (`2026-11-24`).
+    pub time: Option<String>,
 }
 
 /// An article as a list item (front page, category, tag pages): `articles[i]`.
@@ -223,9 +227,12 @@ pub struct Views<'a> {
     pub base_path: String,
     /// Scheme and host of `base_url` (`https://example.org`), for absolute URLs.
     pub origin: String,
-    /// `date_format` and `day_format`, parsed once instead of on every date shown.
+    /// `date_format`, `day_format` and `time_format`, parsed once instead of on every date
+    /// shown.
     date_items: Vec<Item<'static>>,
     day_items: Vec<Item<'static>>,
+    /// `time_format`'s items; none when `date_format` shows the time itself.
+    time_items: Option<Vec<Item<'static>>>,
     /// Each article's card.
     cards: PerArticle<CardView<'a>>,
     /// Each article as a related-news item.
@@ -245,6 +252,7 @@ impl<'a> Views<'a> {
             origin: super::feeds::origin(&config.base_url),
             date_items: parsed_format(&config.date_format),
             day_items: parsed_format(config.day_format()),
+            time_items: (!config.date_format_shows_time()).then(|| parsed_format(&config.time_format)),
             cards: PerArticle::new(n, whole_site),
             related_items: PerArticle::new(n, whole_site),
         }
@@ -271,11 +279,17 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn date(&self, date: DateTime<Utc>) -> DateView {
+    /// A moment as templates show it; with `has_time`, its time of day too.
+    pub fn date(&self, date: DateTime<Utc>, has_time: bool) -> DateView {
         let local = date.with_timezone(&self.tz);
         DateView {
             iso: local.to_rfc3339(),
             display: local.format_with_items(self.date_items.iter()).to_string(),
+            time: self
+                .time_items
+                .as_ref()
+                .filter(|_| has_time)
+                .map(|items| local.format_with_items(items.iter()).to_string()),
         }
     }
 
@@ -339,8 +353,8 @@ impl<'a> Views<'a> {
             title: &a.title,
             url: self.url(&entry.path),
             permalink: self.permalink(&entry.path),
-            date: self.date(a.date),
-            updated: a.updated.map(|u| self.date(u)),
+            date: self.date(a.date, a.date_has_time),
+            updated: a.updated.map(|u| self.date(u, a.updated_has_time)),
             summary: &a.summary,
             excerpt: excerpt(&a.summary, 200),
             category: self.group_link(&self.library.categories[entry.category], ""),
@@ -442,7 +456,7 @@ impl<'a> Views<'a> {
                 url: self.url(&entry.path),
                 category: &self.library.categories[entry.category].name,
                 excerpt: excerpt(&entry.article.summary, 120),
-                date: self.date(entry.article.date),
+                date: self.date(entry.article.date, entry.article.date_has_time),
                 image: self.image(entry),
             }
         });
