@@ -107,6 +107,39 @@ fn a_patched_preview_serves_what_a_full_build_serves() {
         .contains("Lava reaches the central bank"));
 }
 
+/// A preview started from the cache a `build` saved serves what a preview started from
+/// nothing serves, and parses and renders nothing it found there. The saved cache holds no
+/// Markdown, so the preview keeps each file's when it first reads it: an article it does
+/// not read again, whose link starts to resolve, is rendered again from that Markdown.
+#[test]
+fn a_preview_started_from_the_build_cache_serves_what_a_fresh_one_serves() {
+    let (dir, site) = topics_site();
+    let volcano =
+        format!("{}\nSee [the ash report](ash.md).\n", article("Story about volcano", 10, TOPICS[0].2));
+    common::write(&site.join("content/world/volcano.md"), &volcano);
+    let built = common::broadsheet(&site, &["build"]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    let opts = options(&site, now());
+
+    let mut cache = Cache::for_preview(&site);
+    let warm = Preview::build(&opts, &mut cache).unwrap();
+    assert_eq!((cache.stats.parsed, cache.stats.rendered), (0, 0), "all from the build's cache");
+    let cold = Preview::build(&opts, &mut Cache::in_memory()).unwrap();
+    for file in &published(&site, dir.path()) {
+        assert!(body(&warm, file) == body(&cold, file), "{file} differs from a preview without the cache");
+    }
+
+    common::write(&site.join("content/world/ash.md"), &article("Ash report", 17, "ash plume aviation"));
+    let rebuilt = Preview::build(&opts, &mut cache).unwrap();
+    assert_eq!(cache.stats.parsed, 1, "only the new file is parsed");
+    let page = String::from_utf8(body(&rebuilt, "world/volcano/index.html")).unwrap();
+    assert!(page.contains(r#"<a href="/world/ash/">the ash report</a>"#), "{page}");
+    let fresh = Preview::build(&opts, &mut Cache::in_memory()).unwrap();
+    for file in &published(&site, dir.path()) {
+        assert!(body(&rebuilt, file) == body(&fresh, file), "{file} differs from a fresh preview");
+    }
+}
+
 #[test]
 fn a_patch_is_refused_whenever_the_shape_of_the_site_could_change() {
     let (_dir, site) = topics_site();

@@ -111,6 +111,9 @@ pub struct ParsedRecord {
     stamp: Option<FileStamp>,
     /// A new entry, or none when the cache already has these bytes (only the stamp is new).
     fresh: Option<Cached>,
+    /// The Markdown for an in-memory cache's entry that came without it from the build's
+    /// saved cache (`Cache::for_preview`).
+    markdown: Option<Arc<str>>,
 }
 
 /// What `stat` says of a file: an edit changes at least its modification time, and a file
@@ -213,6 +216,15 @@ impl Cache {
         Cache { in_memory: true, ..Cache::new() }
     }
 
+    /// The preview server's cache, started from what the last `build` saved in `site`'s
+    /// cache folder (when this program made it), so that the first preview of a large site
+    /// parses and analyses only files changed since. The preview never saves it. The saved
+    /// entries have no Markdown; each file is read on the first run (it has no stamp yet),
+    /// and its Markdown is kept then.
+    pub fn for_preview(site: &Path) -> Cache {
+        Cache { in_memory: true, ..Cache::open(site) }
+    }
+
     /// The cache saved in `site`'s cache folder, or an empty one when there is none or it
     /// cannot be used (another version, damaged): a cache only ever saves work.
     pub fn open(site: &Path) -> Cache {
@@ -304,13 +316,18 @@ impl Cache {
         stamp: Option<FileStamp>,
         article: &Article,
     ) -> ParsedRecord {
-        if self.off || self.parsed(&article.path, &hash).is_some() {
-            return ParsedRecord { path: article.path.clone(), stamp, fresh: None };
+        if self.off {
+            return ParsedRecord { path: article.path.clone(), stamp, fresh: None, markdown: None };
+        }
+        if let Some(known) = self.parsed(&article.path, &hash) {
+            let markdown = (self.in_memory && known.markdown.is_empty() && !article.markdown.is_empty())
+                .then(|| article.markdown.clone());
+            return ParsedRecord { path: article.path.clone(), stamp, fresh: None, markdown };
         }
         let markdown = if self.in_memory { article.markdown.clone() } else { Arc::default() };
         let parsed = Article { markdown, ..article.clone() };
         let fresh = Some(Cached { hash, stamp, parsed, body: None, terms: None });
-        ParsedRecord { path: article.path.clone(), stamp, fresh }
+        ParsedRecord { path: article.path.clone(), stamp, fresh, markdown: None }
     }
 
     /// Records what `prepare_parsed` prepared; results computed from other bytes of the
@@ -324,6 +341,9 @@ impl Cache {
             None => {
                 if let Some(cached) = self.files.get_mut(&record.path) {
                     cached.stamp = record.stamp;
+                    if let Some(markdown) = record.markdown {
+                        cached.parsed.markdown = markdown;
+                    }
                 }
             }
         }

@@ -103,7 +103,8 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
         cancel: None,
         use_cache: false,
     };
-    let _watcher = watch::start(shared.clone(), build_options, Cache::in_memory())?;
+    let cache = Cache::for_preview(&options.source);
+    let _watcher = watch::start(shared.clone(), build_options, cache)?;
     println!("Serving {} at {url} (Ctrl-C to stop)", options.source.display());
     if options.open {
         open_browser(&url);
