@@ -385,6 +385,15 @@ fn search_index_is_split_and_loaded_only_as_far_as_a_search_needs() {
     assert!(found.titles.is_empty());
     assert_eq!(found.status, "No articles match.");
 
+    // An older file that cannot be loaded: the page searches the rest and says so.
+    let oldest = site.join("public/search-index-1.json");
+    let saved = std::fs::read(&oldest).unwrap();
+    std::fs::remove_file(&oldest).unwrap();
+    let found = search_page(dir.path(), &site, "lighthouse");
+    assert!(found.titles.is_empty());
+    assert_eq!(found.status, "No articles match. Older articles could not be searched.");
+    std::fs::write(&oldest, saved).unwrap();
+
     // A new article goes into search-index.json; the numbered files stay as they were.
     let numbered = || ["search-index-1.json", "search-index-2.json"].map(|f| read(&site, f));
     let before = numbered();
