@@ -362,25 +362,13 @@ impl Checker<'_> {
     /// author, as with tags); the site's default author when none is given.
     fn authors(&mut self, author: Option<Spanned<Authors>>, default: &str) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some(author) = author {
+        if let Some(author) = &author {
             let names = match author.get_ref() {
                 Authors::One(name) => std::slice::from_ref(name),
                 Authors::Many(names) => names.as_slice(),
             };
-            let mut seen = std::collections::HashSet::with_capacity(names.len());
-            for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-                let slug = slugs::slugify(name);
-                if slug.is_empty() {
-                    // No letters or digits: no URL for the author's page.
-                    self.error_at(
-                        &author,
-                        format!("author `{name}` has no letters or digits"),
-                        "write the name in letters, or remove it",
-                    );
-                } else if seen.insert(slug) {
-                    out.push(name.to_string());
-                }
-            }
+            let names = names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).map(|n| (n, author));
+            out = self.distinct_by_slug(names, "author", "write the name in letters, or remove it");
         }
         if out.is_empty() {
             out.push(default.to_string());
@@ -389,17 +377,25 @@ impl Checker<'_> {
     }
 
     fn tags(&mut self, tags: Vec<Spanned<String>>) -> Vec<String> {
-        let mut out: Vec<String> = Vec::with_capacity(tags.len());
-        let mut seen = std::collections::HashSet::with_capacity(tags.len());
-        for tag in tags {
-            let name = tag.get_ref().trim();
+        let names = tags.iter().map(|t| (t.get_ref().trim(), t));
+        self.distinct_by_slug(names, "tag", "remove it or write it as a word")
+    }
+
+    /// The names, each once: names whose slugs are equal (`AI`, `ai`) are one, the first
+    /// spelling kept. A name with no letters or digits would have a page without a URL: it is
+    /// an error at its entry's place in the front matter.
+    fn distinct_by_slug<'n, T: 'n>(
+        &mut self,
+        names: impl Iterator<Item = (&'n str, &'n Spanned<T>)>,
+        kind: &str,
+        hint: &str,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (name, entry) in names {
             let slug = slugs::slugify(name);
             if slug.is_empty() {
-                self.error_at(
-                    &tag,
-                    format!("tag `{name}` has no letters or digits"),
-                    "remove it or write it as a word",
-                );
+                self.error_at(entry, format!("{kind} `{name}` has no letters or digits"), hint);
             } else if seen.insert(slug) {
                 out.push(name.to_string());
             }
