@@ -505,6 +505,19 @@ mod tests {
     }
 
     #[test]
+    fn one_tag_under_two_spellings_is_listed_once_and_a_nameless_one_is_an_error_at_its_place() {
+        let fm = |tags: &str| format!("+++\ntitle = \"t\"\ndate = 2026-01-01\ntags = {tags}\n+++\n");
+        let a = parse("content/x/a.md", &fm(r#"["AI", "ai", " Chips "]"#)).unwrap();
+        assert_eq!(a.tags, vec!["AI", "Chips"]);
+        let errors = parse("content/x/a.md", &fm(r#"["AI", "--"]"#)).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].message.as_str(), errors[0].line, errors[0].column),
+            ("tag `--` has no letters or digits", Some(4), Some(15))
+        );
+    }
+
+    #[test]
     fn updated_before_the_publication_date_is_an_error() {
         let fm = |updated: &str| {
             format!("+++\ntitle = \"t\"\ndate = 2026-11-28T10:00:00Z\nupdated = {updated}\n+++\n")
