@@ -312,12 +312,19 @@ impl Feeds<'_, '_> {
     }
 }
 
+impl Views<'_> {
+    /// How many files this site's search index takes (`search_parts`).
+    pub fn search_parts(&self) -> usize {
+        search_parts(self.library.entries.len(), self.config.search.articles_per_file)
+    }
+}
+
 /// How many files the search index of `articles` articles takes, at most `per_file` each:
 /// `search-index.json` with the newest, and older runs of `per_file` counted from the oldest
 /// article (`search-index-1.json` holds the oldest). Counted from the oldest, a numbered file
 /// keeps its articles when new ones are published: a new article changes only
 /// `search-index.json`, until that is full and the next number takes its articles.
-pub fn search_parts(articles: usize, per_file: usize) -> usize {
+fn search_parts(articles: usize, per_file: usize) -> usize {
     1 + articles.saturating_sub(1) / per_file.max(1)
 }
 

@@ -243,8 +243,7 @@ impl<'a> Renderer<'a> {
             }
             Page::NotFound => ("404.html", "Page not found".into(), String::new(), "404"),
             Page::Search => {
-                let parts = super::feeds::search_parts(lib.entries.len(), config.search.articles_per_file);
-                ctx.insert("search_parts", &parts);
+                ctx.insert("search_parts", &v.search_parts());
                 ("search.html", "Search".into(), format!("Search {}", config.title), "search")
             }
             Page::ThemeAsset(_) | Page::Generated(_) => unreachable!("not a template page"),

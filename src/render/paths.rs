@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 
-use super::feeds::{search_parts, Feeds, SitemapUrl, SITEMAP_LIMIT};
+use super::feeds::{Feeds, SitemapUrl, SITEMAP_LIMIT};
 use super::pages::{Generated, GroupKind, Page, Renderer};
 use super::pagination::{page_count, page_path};
 use super::theme::BUILTIN_ASSETS;
@@ -48,8 +48,7 @@ impl Renderer<'_> {
             generated.extend((1..=sitemap_pages.div_ceil(SITEMAP_LIMIT)).map(Generated::Sitemap));
         }
         generated.extend([Generated::NewsSitemap, Generated::Robots]);
-        let search_parts = search_parts(lib.entries.len(), self.views.config.search.articles_per_file);
-        generated.extend((0..search_parts).map(Generated::SearchIndex));
+        generated.extend((0..self.views.search_parts()).map(Generated::SearchIndex));
         pages.extend(generated.into_iter().map(Page::Generated));
         pages
     }

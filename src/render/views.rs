@@ -227,8 +227,7 @@ pub struct Views<'a> {
     pub base_path: String,
     /// Scheme and host of `base_url` (`https://example.org`), for absolute URLs.
     pub origin: String,
-    /// `date_format`, `day_format` and `time_format`, parsed once instead of on every date
-    /// shown.
+    /// `date_format` and `day_format`, parsed once instead of on every date shown.
     date_items: Vec<Item<'static>>,
     day_items: Vec<Item<'static>>,
     /// `time_format`'s items; none when `date_format` shows the time itself.
