@@ -168,3 +168,33 @@ fn related_command_explains_each_signal() {
         stderr(&missing)
     );
 }
+
+/// The whole site comes out the same whatever the number of threads: the text analysis
+/// splits the articles into one chunk list per thread count, and pages render in whatever
+/// order the threads take them.
+#[test]
+fn the_site_is_the_same_built_on_one_thread_or_several() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), 240);
+    write(&dir.path().join("config.toml"), "title = \"Bench\"\n");
+    let build_with = |threads: &str| {
+        let output = dir.path().join(format!("out-{threads}"));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+            .args(["build", "--no-cache", "-o", output.to_str().unwrap()])
+            .current_dir(dir.path())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        common::read_tree(&output)
+    };
+    let one = build_with("1");
+    assert!(one.len() > 240, "{} files", one.len());
+    assert!(one.keys().any(|f| f.starts_with("world/a0")), "the articles were built");
+    for threads in ["3", "8"] {
+        let many = build_with(threads);
+        assert_eq!(one.keys().collect::<Vec<_>>(), many.keys().collect::<Vec<_>>(), "{threads} threads");
+        let differing: Vec<&String> = one.keys().filter(|f| one[*f] != many[*f]).collect();
+        assert!(differing.is_empty(), "with {threads} threads these files differ: {differing:?}");
+    }
+}
