@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -49,7 +50,10 @@ pub struct Staging {
     /// Whether `target` already holds a site to update (else the temp folder becomes it).
     update: bool,
     produced: Mutex<FxHashSet<String>>,
-    changed: Mutex<Vec<String>>,
+    /// Each file written, by its path in the site, and where it was staged.
+    changed: Mutex<Vec<(String, PathBuf)>>,
+    /// Names of the files staged so far in an update (see `staging_path`).
+    staged_count: AtomicUsize,
     committed: bool,
     /// Held for the whole build: a second build into the same folder is refused.
     lock: (fs::File, PathBuf),
@@ -76,6 +80,7 @@ impl Staging {
             update,
             produced: Mutex::new(FxHashSet::default()),
             changed: Mutex::new(Vec::new()),
+            staged_count: AtomicUsize::new(0),
             committed: false,
             lock,
         };
@@ -91,10 +96,9 @@ impl Staging {
         }
         let mut stamp = None;
         if !self.same_as_current(rel, &file.bytes) {
-            let path = self.temp.join(rel);
-            create_parent(&path)?;
+            let path = self.staging_path(rel)?;
             stamp = write_file(&path, &file.bytes, !self.update).map_err(|e| Error::io("write", &path, e))?;
-            self.record_change(&file.path);
+            self.record_change(&file.path, path);
         }
         Ok(Staged { claimed: true, stamp })
     }
@@ -129,10 +133,9 @@ impl Staging {
                 .is_some_and(|(a, b)| a.len() == b.len())
             && fs::read(&current).ok() == fs::read(from).ok();
         if !unchanged {
-            let path = self.temp.join(rel);
-            create_parent(&path)?;
+            let path = self.staging_path(rel)?;
             fs::copy(from, &path).map_err(|e| Error::io("copy", from, e))?;
-            self.record_change(to);
+            self.record_change(to, path);
         }
         Ok(())
     }
@@ -147,10 +150,24 @@ impl Staging {
         self.produced.lock().is_ok_and(|mut p| p.insert(rel.to_string()))
     }
 
-    fn record_change(&self, rel: &str) {
+    fn record_change(&self, rel: &str, staged: PathBuf) {
         if let Ok(mut changed) = self.changed.lock() {
-            changed.push(rel.to_string());
+            changed.push((rel.to_string(), staged));
         }
+    }
+
+    /// Where to write the new version of the site's file `rel`. A new site is written in its
+    /// own shape, since the temporary folder becomes the site. An update's files are moved
+    /// into the site one by one, so they are staged flat, under numbers: the folders a page
+    /// lives in are neither made in the temporary folder nor removed from it again (at
+    /// 10,000 changed pages, 23,000 of each).
+    fn staging_path(&self, rel: &Path) -> Result<PathBuf, Error> {
+        if self.update {
+            return Ok(self.temp.join(self.staged_count.fetch_add(1, Ordering::Relaxed).to_string()));
+        }
+        let path = self.temp.join(rel);
+        create_parent(&path)?;
+        Ok(path)
     }
 
     fn same_as_current(&self, rel: &Path, bytes: &[u8]) -> bool {
@@ -179,8 +196,8 @@ impl Staging {
         let marker_changed = !self.same_as_current(Path::new(MARKER), manifest.as_bytes());
         // An unchanged marker lists exactly the files produced now: none can be stale.
         let previous = if self.update && marker_changed { previous_files(&self.target) } else { Vec::new() };
-        let marker = self.temp.join(MARKER);
-        fs::write(&marker, manifest).map_err(|e| Error::io("write", &marker, e))?;
+        let marker_path = self.temp.join(MARKER);
+        fs::write(&marker_path, manifest).map_err(|e| Error::io("write", &marker_path, e))?;
         if !self.update {
             if self.target.exists() {
                 // An empty folder the user made: replace it with the staged site.
@@ -193,19 +210,20 @@ impl Staging {
             return Ok(changes);
         }
         changed.par_sort_unstable(); // the same order on every run, whatever the threads did
-        let marker = marker_changed.then_some(MARKER);
+        let marker = marker_changed.then_some((MARKER, marker_path.as_path()));
         let stale: Vec<&str> =
             previous.iter().map(String::as_str).filter(|p| !produced.contains(*p)).collect();
         let mut journal = Journal::new(&self.target, &self.temp);
-        let applied = journal.apply(changed.iter().map(String::as_str).chain(marker), &stale);
+        let moves = changed.iter().map(|(rel, staged)| (rel.as_str(), staged.as_path()));
+        let applied = journal.apply(moves.chain(marker), &stale);
         if let Err(e) = applied {
             return Err(journal.undo(e));
         }
         changes.removed = journal.removed;
         remove_empty_folders(&self.target, &stale);
         self.committed = true;
-        let _ = fs::remove_dir_all(&self.temp);
-        let _ = fs::remove_dir_all(&journal.backup);
+        // The emptied temporary folders and the old files: two trees, one on each core.
+        let _ = rayon::join(|| fs::remove_dir_all(&self.temp), || journal.discard());
         Ok(changes)
     }
 }
@@ -217,7 +235,6 @@ impl Staging {
 /// folders.
 struct Journal<'a> {
     target: &'a Path,
-    temp: &'a Path,
     backup: PathBuf,
     steps: Vec<Step<'a>>,
     /// Folders the update created for new files, parents before children.
@@ -228,19 +245,32 @@ struct Journal<'a> {
 
 /// One step; an old file set aside is `backup/<the step's index>`.
 enum Step<'a> {
-    /// A new file was moved to `rel` (if `moved_in`), the old one (if `had_old`) set aside.
-    Replaced { rel: &'a str, had_old: bool, moved_in: bool },
-    /// A stale file was set aside.
+    /// A new file was moved to `rel` (if `moved_in`); what was there before is `old`.
+    Replaced { rel: &'a str, old: Old, moved_in: bool },
+    /// A stale file was moved into the backup.
     Removed { rel: &'a str },
 }
 
+/// What a replaced path held before the update, and where that went.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Old {
+    /// Nothing.
+    None,
+    /// A file, also linked into the backup: the new one replaces it in one step, so the
+    /// path is never missing while the update moves in.
+    Linked,
+    /// Something that could not be linked (a folder, or a file system without hard
+    /// links), moved into the backup.
+    Moved,
+}
+
 impl<'a> Journal<'a> {
-    fn new(target: &'a Path, temp: &'a Path) -> Journal<'a> {
+    /// A journal for moving files into `target`, with its backup folder beside `temp`.
+    fn new(target: &'a Path, temp: &Path) -> Journal<'a> {
         let mut name = temp.file_name().unwrap_or_default().to_os_string();
         name.push("-replaced");
         Journal {
             target,
-            temp,
             backup: temp.with_file_name(name),
             steps: Vec::new(),
             created: Vec::new(),
@@ -248,8 +278,12 @@ impl<'a> Journal<'a> {
         }
     }
 
-    /// Moves the changed files in and the stale files out.
-    fn apply(&mut self, changed: impl Iterator<Item = &'a str>, stale: &[&'a str]) -> Result<(), Error> {
+    /// Moves the changed files in (each from where it was staged) and the stale files out.
+    fn apply(
+        &mut self,
+        changed: impl Iterator<Item = (&'a str, &'a Path)>,
+        stale: &[&'a str],
+    ) -> Result<(), Error> {
         // A folder of this name can only be left by a build of ours that died mid-commit (a
         // container reuses process ids); it holds old versions of generated files.
         if self.backup.exists() {
@@ -257,23 +291,20 @@ impl<'a> Journal<'a> {
                 .map_err(|e| Error::io("remove stale folder", &self.backup, e))?;
         }
         fs::create_dir(&self.backup).map_err(|e| Error::io("create folder", &self.backup, e))?;
-        for rel in changed {
-            let (from, to) = (self.temp.join(rel), self.target.join(rel));
-            let had_old = to.symlink_metadata().is_ok();
-            if had_old {
-                self.set_aside(rel)?;
-            } else {
+        for (rel, from) in changed {
+            let to = self.target.join(rel);
+            let old = self.keep_old(rel)?;
+            if old == Old::None {
                 self.create_parent(&to)?;
             }
-            self.steps.push(Step::Replaced { rel, had_old, moved_in: false });
-            fs::rename(&from, &to).map_err(|e| Error::io("move into place", &to, e))?;
+            self.steps.push(Step::Replaced { rel, old, moved_in: false });
+            fs::rename(from, &to).map_err(|e| Error::io("move into place", &to, e))?;
             if let Some(Step::Replaced { moved_in, .. }) = self.steps.last_mut() {
                 *moved_in = true;
             }
         }
         for &rel in stale {
-            if self.target.join(rel).symlink_metadata().is_ok() {
-                self.set_aside(rel)?;
+            if self.set_aside(rel)? {
                 self.steps.push(Step::Removed { rel });
                 self.removed += 1;
             }
@@ -281,12 +312,28 @@ impl<'a> Journal<'a> {
         Ok(())
     }
 
-    /// Moves the old file at `rel` to the backup, under the number of the step about to be
-    /// recorded.
-    fn set_aside(&self, rel: &str) -> Result<(), Error> {
+    /// Keeps what is at `rel`, if anything, in the backup under the number of the step
+    /// about to be recorded: a file as a second link (it stays in place until the new one
+    /// replaces it), anything else moved. One system call when there is a file or nothing
+    /// (at 10,000 changed pages, looking first cost 23,000 more).
+    fn keep_old(&self, rel: &str) -> Result<Old, Error> {
         let from = self.target.join(rel);
-        fs::rename(&from, self.aside(self.steps.len()))
-            .map_err(|e| Error::io("move the old file aside", &from, e))
+        match fs::hard_link(&from, self.aside(self.steps.len())) {
+            Ok(()) => Ok(Old::Linked),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Old::None),
+            Err(_) => Ok(if self.set_aside(rel)? { Old::Moved } else { Old::None }),
+        }
+    }
+
+    /// Moves the old file at `rel`, if there is one, to the backup, under the number of the
+    /// step about to be recorded. Returns whether there was one.
+    fn set_aside(&self, rel: &str) -> Result<bool, Error> {
+        let from = self.target.join(rel);
+        match fs::rename(&from, self.aside(self.steps.len())) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io("move the old file aside", &from, e)),
+        }
     }
 
     /// Creates the missing folders above `file`, noting each, so an undo can remove them.
@@ -299,6 +346,19 @@ impl<'a> Journal<'a> {
         Ok(())
     }
 
+    /// Deletes the backup once the update is in place: the old files on every thread, then
+    /// what remains (folders that were moved aside). With 23,000 old files, deleting them on
+    /// two threads took moving into place from 0.39 to 0.44 s down to 0.32 to 0.34 s (in
+    /// memory).
+    fn discard(&self) -> std::io::Result<()> {
+        let kept = |(_, step): &(usize, &Step)| !matches!(step, Step::Replaced { old: Old::None, .. });
+        let steps: Vec<usize> = self.steps.iter().enumerate().filter(kept).map(|(i, _)| i).collect();
+        steps.into_par_iter().for_each(|step| {
+            let _ = fs::remove_file(self.aside(step));
+        });
+        fs::remove_dir_all(&self.backup)
+    }
+
     fn aside(&self, step: usize) -> PathBuf {
         self.backup.join(step.to_string())
     }
@@ -308,15 +368,22 @@ impl<'a> Journal<'a> {
     fn undo(self, failure: Error) -> Error {
         let mut lost = Vec::new();
         for (number, step) in self.steps.iter().enumerate().rev() {
-            let (rel, had_old, moved_in) = match *step {
-                Step::Replaced { rel, had_old, moved_in } => (rel, had_old, moved_in),
-                Step::Removed { rel } => (rel, true, false),
+            let (rel, old, moved_in) = match *step {
+                Step::Replaced { rel, old, moved_in } => (rel, old, moved_in),
+                Step::Removed { rel } => (rel, Old::Moved, false),
             };
             let to = self.target.join(rel);
-            if moved_in {
+            // A linked old file is still in place unless the new one replaced it; putting
+            // it back replaces the new one in one step.
+            let put_back = match old {
+                Old::None => false,
+                Old::Linked => moved_in,
+                Old::Moved => true,
+            };
+            if moved_in && old != Old::Linked {
                 let _ = fs::remove_file(&to);
             }
-            if had_old && fs::rename(self.aside(number), &to).is_err() {
+            if put_back && fs::rename(self.aside(number), &to).is_err() {
                 lost.push(rel);
             }
         }

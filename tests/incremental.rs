@@ -74,6 +74,52 @@ fn removed_articles_disappear_and_foreign_files_stay() {
     );
 }
 
+#[test]
+fn an_update_that_changes_every_page_replaces_files_inside_the_same_folder() {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, site) = common::site_copy("basic");
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let public = site.join("public");
+    std::fs::write(public.join("CNAME"), "news.example.org\n").unwrap();
+    let folder = std::fs::metadata(&public).unwrap().ino();
+    let summit = std::fs::metadata(public.join("world/summit/index.html")).unwrap().ino();
+    // A new title changes every page; a new article adds a folder; a removed one leaves one.
+    let config = site.join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
+    std::fs::write(&config, text.replace(&title, "title = \"The Renamed Digest\"")).unwrap();
+    write(&site.join("content/tech/fresh.md"), "+++\ntitle = \"Fresh\"\ndate = 2026-11-20\n+++\nNew.\n");
+    std::fs::remove_file(site.join("content/tech/chips.md")).unwrap();
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    assert_eq!(std::fs::metadata(&public).unwrap().ino(), folder, "the output folder itself stays");
+    let replaced = std::fs::metadata(public.join("world/summit/index.html")).unwrap();
+    assert_ne!(replaced.ino(), summit, "the page is a new file, moved over the old one");
+    assert_eq!(std::fs::read_to_string(public.join("CNAME")).unwrap(), "news.example.org\n");
+    let mut site_files = common::read_tree(&public);
+    site_files.remove("CNAME");
+    let clean = dir.path().join("clean");
+    assert!(broadsheet(&site, &["build", "--no-cache", "-o", clean.to_str().unwrap()]).status.success());
+    assert_eq!(site_files, common::read_tree(&clean), "byte-identical to a clean build");
+    for entry in walkdir::WalkDir::new(&public).into_iter().map(Result::unwrap) {
+        if entry.file_type().is_file() {
+            assert_eq!(
+                entry.metadata().unwrap().nlink(),
+                1,
+                "{}: no link left behind",
+                entry.path().display()
+            );
+        }
+    }
+    let beside: Vec<String> = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert!(beside.is_empty(), "no temporary or backup folder is left: {beside:?}");
+}
+
 /// The `cache:` line of `build --timings`.
 fn cache_line(out: &std::process::Output) -> String {
     stdout(out).lines().find(|l| l.trim_start().starts_with("cache:")).unwrap_or_default().trim().to_string()
