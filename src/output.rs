@@ -60,20 +60,27 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Checks that `target` may be written and creates the temporary folder beside it.
+    /// Checks that `target` may be written and creates the temporary folder beside it (or,
+    /// when files could not be moved from beside it, inside it: see `stage_inside`).
     pub fn create(site: &Path, target: &Path) -> Result<Staging, Error> {
-        check_target(site, target)?;
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
         let name =
             target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
-        let lock = lock_output(parent, &name, target)?;
-        let temp = parent.join(format!(".{name}.broadsheet-tmp-{}", std::process::id()));
+        let inside = stage_inside(target, parent);
+        check_target(site, target, &name, inside)?;
+        fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
+        let beside = if inside { target } else { parent };
+        let lock = lock_output(beside, &name, target)?;
+        if inside {
+            remove_stale_folders(target, &name)?;
+        }
+        let temp = beside.join(format!(".{name}.broadsheet-tmp-{}", std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(|e| Error::io("remove stale temporary folder", &temp, e))?;
         }
         fs::create_dir(&temp).map_err(|e| Error::io("create temporary folder", &temp, e))?;
-        let update = target.join(MARKER).is_file();
+        // Staged inside, a new site cannot become the folder: its files move in one by one.
+        let update = inside || target.join(MARKER).is_file();
         let staging = Staging {
             target: target.to_path_buf(),
             temp,
@@ -416,9 +423,52 @@ impl Drop for Staging {
     }
 }
 
-/// Takes the lock file beside the output folder, or refuses if another build holds it.
+/// Whether the build's temporary folders go inside the output folder rather than beside
+/// it: when the output folder is the root of a file system of its own (a Docker or
+/// Kubernetes volume, a mounted disk) or a symbolic link, since a file cannot be moved from
+/// one file system to another, nor a mount point or a link replaced by a folder. Inside, they
+/// are hidden folders named after the output folder, removed when the build ends (or by the
+/// next build, if this one is killed).
+fn stage_inside(target: &Path, parent: &Path) -> bool {
+    let Ok(link) = fs::symlink_metadata(target) else {
+        return false; // a new folder, made beside
+    };
+    if link.file_type().is_symlink() {
+        return target.is_dir();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        link.is_dir() && fs::metadata(parent).is_ok_and(|p| p.dev() != link.dev())
+    }
+    #[cfg(not(unix))]
+    false
+}
+
+/// Whether `entry` (a name in the output folder) is one of the build's own folders or lock
+/// files for an output folder named `name`.
+fn is_build_folder(entry: &str, name: &str) -> bool {
+    entry.strip_prefix('.').and_then(|e| e.strip_prefix(name)).is_some_and(|e| e.starts_with(".broadsheet-"))
+}
+
+/// Removes temporary and backup folders that a killed build left inside the output folder
+/// (called with the lock held, so no other build is using them).
+fn remove_stale_folders(target: &Path, name: &str) -> Result<(), Error> {
+    for entry in fs::read_dir(target).map_err(|e| Error::io("read", target, e))?.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().to_string();
+        if is_build_folder(&entry_name, name) && entry.path().is_dir() {
+            let path = entry.path();
+            fs::remove_dir_all(&path).map_err(|e| Error::io("remove stale temporary folder", &path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Takes the lock file in `parent` (beside the output folder, or the output folder itself
+/// when the build stages inside it), or refuses if another build holds it.
 fn lock_output(parent: &Path, name: &str, target: &Path) -> Result<(fs::File, PathBuf), Error> {
     let path = parent.join(format!(".{name}.broadsheet-lock"));
+    let place = if parent == target { "in the output folder" } else { "beside the output folder" };
     let file = fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -426,9 +476,9 @@ fn lock_output(parent: &Path, name: &str, target: &Path) -> Result<(fs::File, Pa
         .open(&path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => Error::refused(
-                format!("cannot write in {}, beside the output folder: {e}", parent.display()),
+                format!("cannot write in {}, {place}: {e}", parent.display()),
                 format!(
-                    "a build writes the new site into a temporary folder beside {}, then moves it in; make {} writable or choose another output with --output",
+                    "a build writes the new site into a temporary folder {place} {}, then moves it in; make {} writable or choose another output with --output",
                     target.display(),
                     parent.display()
                 ),
@@ -502,8 +552,9 @@ pub fn absolute(path: &Path) -> PathBuf {
     fs::canonicalize(path).unwrap_or_else(|_| std::path::absolute(path).unwrap_or(path.to_path_buf()))
 }
 
-/// Refuses output folders that are not ours or that would swallow the site.
-fn check_target(site: &Path, target: &Path) -> Result<(), Error> {
+/// Refuses output folders that are not ours or that would swallow the site. `name` and
+/// `inside` are the output folder's name and whether the build stages inside it.
+fn check_target(site: &Path, target: &Path, name: &str, inside: bool) -> Result<(), Error> {
     let (site_abs, target_abs) = (absolute(site), absolute(target));
     if site_abs.starts_with(&target_abs) {
         return Err(Error::Output(format!(
@@ -523,7 +574,14 @@ fn check_target(site: &Path, target: &Path) -> Result<(), Error> {
         return Err(Error::Output(format!("the output path {} is a file", target.display())));
     }
     if target.is_dir() {
-        let empty = fs::read_dir(target).map_err(|e| Error::io("read", target, e))?.next().is_none();
+        // Staged inside, empty but for what a killed build of ours left there, and a new
+        // file system's lost+found.
+        let ignored = |entry: &fs::DirEntry| {
+            let entry_name = entry.file_name().to_string_lossy().to_string();
+            inside && (is_build_folder(&entry_name, name) || entry_name == "lost+found")
+        };
+        let mut entries = fs::read_dir(target).map_err(|e| Error::io("read", target, e))?.flatten();
+        let empty = entries.all(|entry| ignored(&entry));
         if !empty && !target.join(MARKER).exists() {
             return Err(Error::Output(format!(
                 "refusing to replace {}: it is not empty and was not made by Broadsheet (no {MARKER} file)\n   = help: choose another folder with --output, or empty this one yourself",
@@ -532,4 +590,38 @@ fn check_target(site: &Path, target: &Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_inside_a_folder_that_is_a_file_system_of_its_own_or_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("public");
+        assert!(!stage_inside(&folder, dir.path()), "a folder not made yet is made beside");
+        fs::create_dir(&folder).unwrap();
+        assert!(!stage_inside(&folder, dir.path()), "a plain folder");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&folder, &link).unwrap();
+            assert!(stage_inside(&link, dir.path()), "a link to a folder");
+        }
+        // /proc is always a file system of its own under /.
+        #[cfg(target_os = "linux")]
+        assert!(stage_inside(Path::new("/proc"), Path::new("/")), "a mount point");
+    }
+
+    #[test]
+    fn only_the_builds_own_folders_are_taken_for_its_leftovers() {
+        assert!(is_build_folder(".public.broadsheet-tmp-42", "public"));
+        assert!(is_build_folder(".public.broadsheet-tmp-42-replaced", "public"));
+        assert!(is_build_folder(".public.broadsheet-lock", "public"));
+        assert!(!is_build_folder(".www.broadsheet-tmp-42", "public"), "another output folder's");
+        assert!(!is_build_folder(".broadsheet-output", "public"), "the marker is the site's");
+        assert!(!is_build_folder("public.broadsheet-tmp-42", "public"));
+        assert!(!is_build_folder(".public-old", "public"));
+    }
 }

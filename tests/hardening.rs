@@ -326,6 +326,74 @@ fn an_update_over_files_the_builder_may_not_link_still_goes_through() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The temporary folders and lock files of a build in `dir`.
+fn build_folders(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".broadsheet-tmp") || n.contains(".broadsheet-lock"))
+        .collect()
+}
+
+#[test]
+fn an_output_folder_behind_a_symbolic_link_is_built_inside_the_link() {
+    // A link (like a volume of its own) cannot be replaced by a folder nor, on another
+    // file system, receive files moved from beside it: the build stages inside it.
+    let (dir, site) = common::site_copy("basic");
+    let elsewhere = dir.path().join("www");
+    std::fs::create_dir(&elsewhere).unwrap();
+    // What a build killed while staging there would have left.
+    write(&elsewhere.join(".public.broadsheet-tmp-999999/world/index.html"), "half a site");
+    std::os::unix::fs::symlink(&elsewhere, site.join("public")).unwrap();
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = site.join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title")).unwrap().to_string();
+    std::fs::write(&config, text.replace(&title, "title = \"The Renamed Digest\"")).unwrap();
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    assert!(std::fs::symlink_metadata(site.join("public")).unwrap().file_type().is_symlink(), "still a link");
+    let clean = dir.path().join("clean");
+    assert!(broadsheet(&site, &["build", "--no-cache", "-o", clean.to_str().unwrap()]).status.success());
+    assert_eq!(common::read_tree(&elsewhere), common::read_tree(&clean), "the site, and only the site");
+    assert!(build_folders(&elsewhere).is_empty(), "{:?}", build_folders(&elsewhere));
+    assert!(build_folders(&site).is_empty(), "{:?}", build_folders(&site));
+}
+
+#[test]
+fn an_output_folder_that_is_a_file_system_of_its_own_is_built_and_updated() {
+    // A volume mounted as the output folder (as Docker or Kubernetes would): nothing can be
+    // moved into it from beside it, so the build stages inside. A tmpfs in a private mount
+    // namespace, as in the full-disk test below.
+    let (dir, site) = common::site_copy("basic");
+    let d = dir.path();
+    std::fs::create_dir(site.join("public")).unwrap();
+    let script = r#"
+mount -t tmpfs tmpfs "$SITE/public" || exit 20
+"$BIN" build -s "$SITE" 2> "$D/stderr" || exit 21
+sed -i 's/^title = .*/title = "The Renamed Digest"/' "$SITE/config.toml"
+"$BIN" build -s "$SITE" > "$D/stdout" 2>> "$D/stderr" || exit 22
+"$BIN" build -s "$SITE" --no-cache -o "$D/clean" 2>> "$D/stderr" || exit 23
+diff -r "$D/clean" "$SITE/public" > "$D/diff"; echo $? > "$D/diff-code"
+ls -A "$SITE/public" "$SITE" > "$D/left"
+"#;
+    let status = std::process::Command::new("unshare")
+        .args(["--mount", "--user", "--map-root-user", "sh", "-c", script])
+        .env("D", d)
+        .env("SITE", &site)
+        .env("BIN", env!("CARGO_BIN_EXE_broadsheet"))
+        .status()
+        .expect("unshare (util-linux) is installed");
+    let read = |name: &str| std::fs::read_to_string(d.join(name)).unwrap_or_default();
+    assert!(status.success(), "failed ({status:?}): {}", read("stderr"));
+    assert!(read("stdout").contains("written"), "{}", read("stdout"));
+    assert_eq!(read("diff-code").trim(), "0", "not the clean build's site: {}", read("diff"));
+    let left = read("left");
+    assert!(!left.contains("broadsheet-tmp") && !left.contains("broadsheet-lock"), "left: {left}");
+}
+
 #[test]
 fn a_read_only_site_folder_only_costs_the_build_cache() {
     let (dir, site) = common::site_copy("basic");
