@@ -1,6 +1,6 @@
 //! Stage 6 (output): writing the built site. New and changed files go to a temporary folder
-//! beside the output folder; only when the whole build has succeeded are they moved in and
-//! files the site no longer has removed. Unchanged files are never rewritten, so their
+//! beside the output folder (inside it, when it is a volume of its own or a link); only when
+//! the whole build has succeeded are they moved in and files the site no longer has removed. Unchanged files are never rewritten, so their
 //! mtimes stay and rsync or S3 sync upload only what changed. The only module that writes.
 
 use std::fs;
@@ -47,7 +47,8 @@ pub struct Staged {
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
-    /// Whether `target` already holds a site to update (else the temp folder becomes it).
+    /// Whether files move into `target` one by one (it holds a site to update, or the build
+    /// stages inside it); else the temp folder becomes the site.
     update: bool,
     produced: Mutex<FxHashSet<String>>,
     /// Each file written, by its path in the site, and where it was staged.
@@ -69,12 +70,12 @@ impl Staging {
         let inside = stage_inside(target, parent);
         check_target(site, target, &name, inside)?;
         fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
-        let beside = if inside { target } else { parent };
-        let lock = lock_output(beside, &name, target)?;
+        let work_dir = if inside { target } else { parent };
+        let lock = lock_output(work_dir, &name, target)?;
         if inside {
             remove_stale_folders(target, &name)?;
         }
-        let temp = beside.join(format!(".{name}.broadsheet-tmp-{}", std::process::id()));
+        let temp = work_dir.join(format!(".{name}.broadsheet-tmp-{}", std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(|e| Error::io("remove stale temporary folder", &temp, e))?;
         }
@@ -229,17 +230,16 @@ impl Staging {
         changes.removed = journal.removed;
         remove_empty_folders(&self.target, &stale);
         self.committed = true;
-        // The emptied temporary folders and the old files: two trees, one on each core.
+        // The temporary folder (emptied by the moves) and the old files, side by side.
         let _ = rayon::join(|| fs::remove_dir_all(&self.temp), || journal.discard());
         Ok(changes)
     }
 }
 
 /// The moves of an update commit, recorded so that a failure part-way can put every file
-/// back: a replaced or stale file is moved aside into a backup folder (beside the
-/// temporary one) rather than overwritten or deleted, until the whole update is in place.
-/// The backup is flat (files named by step number), so setting a file aside creates no
-/// folders.
+/// back: a replaced file is kept in a backup folder (beside the temporary one) as a second
+/// link, a stale one moved there, rather than lost, until the whole update is in place.
+/// The backup is flat (files named by step number), so keeping a file creates no folders.
 struct Journal<'a> {
     target: &'a Path,
     backup: PathBuf,
