@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use broadsheet::{build, BuildOptions, Error};
-use common::{broadsheet, stderr, stdout, write};
+use common::{broadsheet, build_folders, stderr, stdout, write};
 
 fn options(site: &std::path::Path) -> BuildOptions {
     BuildOptions {
@@ -63,12 +63,7 @@ fn an_interrupted_build_leaves_the_last_site_and_no_temporary_folder() {
     let result = build(&BuildOptions { cancel: Some(cancel), ..options(&site) });
     assert!(matches!(result, Err(Error::Interrupted)), "{result:?}");
     assert_eq!(common::read_tree(&site.join("public")), before);
-    let leftovers: Vec<String> = std::fs::read_dir(&site)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("broadsheet-tmp") || n.contains("broadsheet-lock"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(build_folders(&site).is_empty(), "{:?}", build_folders(&site));
 }
 
 #[test]
@@ -282,12 +277,7 @@ fn a_commit_that_fails_part_way_puts_the_last_site_back() {
     assert!(err.contains("the previous site was put back as it was"), "{err}");
     assert_eq!(common::read_tree(&site.join("public")), before, "the last site is back, byte for byte");
     assert!(!site.join("public/tech/fresh").exists(), "the folder made for the new page is gone");
-    let leftovers: Vec<String> = std::fs::read_dir(&site)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("broadsheet-tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(build_folders(&site).is_empty(), "{:?}", build_folders(&site));
     // Once the folder is writable again, the same build goes through.
     let out = broadsheet(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -318,21 +308,7 @@ fn an_update_over_files_the_builder_may_not_link_still_goes_through() {
     let clean = dir.path().join("clean");
     assert!(broadsheet(&site, &["build", "--no-cache", "-o", clean.to_str().unwrap()]).status.success());
     assert_eq!(common::read_tree(&site.join("public")), common::read_tree(&clean));
-    let leftovers: Vec<String> = std::fs::read_dir(&site)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("broadsheet-tmp"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-}
-
-/// The temporary folders and lock files of a build in `dir`.
-fn build_folders(dir: &std::path::Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains(".broadsheet-tmp") || n.contains(".broadsheet-lock"))
-        .collect()
+    assert!(build_folders(&site).is_empty(), "{:?}", build_folders(&site));
 }
 
 #[test]
@@ -362,6 +338,23 @@ fn an_output_folder_behind_a_symbolic_link_is_built_inside_the_link() {
     assert!(build_folders(&site).is_empty(), "{:?}", build_folders(&site));
 }
 
+/// Runs a shell `script` as root of a private user and mount namespace (`unshare`,
+/// util-linux), so that it may mount a tmpfs without root or a mount on the machine; the
+/// mounts vanish with the shell. The script gets `$D` (a scratch folder), `$SITE` and `$BIN`.
+fn in_private_mount_namespace(
+    script: &str,
+    d: &std::path::Path,
+    site: &std::path::Path,
+) -> std::process::ExitStatus {
+    std::process::Command::new("unshare")
+        .args(["--mount", "--user", "--map-root-user", "sh", "-c", script])
+        .env("D", d)
+        .env("SITE", site)
+        .env("BIN", env!("CARGO_BIN_EXE_broadsheet"))
+        .status()
+        .expect("unshare (util-linux) is installed")
+}
+
 #[test]
 fn an_output_folder_that_is_a_file_system_of_its_own_is_built_and_updated() {
     // A volume mounted as the output folder (as Docker or Kubernetes would): nothing can be
@@ -379,13 +372,7 @@ sed -i 's/^title = .*/title = "The Renamed Digest"/' "$SITE/config.toml"
 diff -r "$D/clean" "$SITE/public" > "$D/diff"; echo $? > "$D/diff-code"
 ls -A "$SITE/public" "$SITE" > "$D/left"
 "#;
-    let status = std::process::Command::new("unshare")
-        .args(["--mount", "--user", "--map-root-user", "sh", "-c", script])
-        .env("D", d)
-        .env("SITE", &site)
-        .env("BIN", env!("CARGO_BIN_EXE_broadsheet"))
-        .status()
-        .expect("unshare (util-linux) is installed");
+    let status = in_private_mount_namespace(script, d, &site);
     let read = |name: &str| std::fs::read_to_string(d.join(name)).unwrap_or_default();
     assert!(status.success(), "failed ({status:?}): {}", read("stderr"));
     assert!(read("stdout").contains("written"), "{}", read("stdout"));
@@ -428,13 +415,7 @@ echo $? > "$D/code"
 diff -r "$D/snapshot" "$D/mnt/public" > "$D/diff"; echo $? > "$D/diff-code"
 ls -A "$D/mnt" > "$D/left"
 "#;
-    let status = std::process::Command::new("unshare")
-        .args(["--mount", "--user", "--map-root-user", "sh", "-c", script])
-        .env("D", d)
-        .env("SITE", &site)
-        .env("BIN", env!("CARGO_BIN_EXE_broadsheet"))
-        .status()
-        .expect("unshare (util-linux) is installed");
+    let status = in_private_mount_namespace(script, d, &site);
     let read = |name: &str| std::fs::read_to_string(d.join(name)).unwrap_or_default();
     assert!(status.success(), "setup failed ({status:?}): {}", read("stderr"));
     let err = read("stderr");

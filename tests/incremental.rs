@@ -112,12 +112,8 @@ fn an_update_that_changes_every_page_replaces_files_inside_the_same_folder() {
             );
         }
     }
-    let beside: Vec<String> = std::fs::read_dir(&site)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(".public."))
-        .collect();
-    assert!(beside.is_empty(), "no temporary or backup folder is left: {beside:?}");
+    let left = common::build_folders(&site);
+    assert!(left.is_empty(), "no temporary or backup folder is left: {left:?}");
 }
 
 /// The `cache:` line of `build --timings`.

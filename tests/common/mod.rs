@@ -64,3 +64,13 @@ pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
+
+/// The temporary folders and lock files a build made for itself in `dir` (beside or, for an
+/// output folder that is a volume of its own, inside the output folder).
+pub fn build_folders(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".broadsheet-tmp") || n.contains(".broadsheet-lock"))
+        .collect()
+}
