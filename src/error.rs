@@ -175,8 +175,13 @@ pub fn toml_diagnostic(path: &Path, text: &str, first_line: usize, err: &toml::d
         let key = before[before.rfind('\n').map_or(0, |i| i + 1)..].split('=').next()?.trim();
         Some((key, text.get(span)?.trim()))
     });
-    diag.hint = Some(if let Some((key, value)) = quoted.filter(|_| message.contains("datetime")) {
-        format!("write the date without quotes: `{key} = {}`", value.trim_matches(['"', '\'']))
+    // Only a string that is a date without its quotes: "yesterday" is no date either way.
+    let unquoted_date = quoted
+        .filter(|_| message.contains("datetime"))
+        .map(|(key, value)| (key, value.trim_matches(['"', '\''])))
+        .filter(|(_, date)| date.parse::<toml::value::Datetime>().is_ok());
+    diag.hint = Some(if let Some((key, date)) = unquoted_date {
+        format!("write the date without quotes: `{key} = {date}`")
     } else if let Some((key, value)) = quoted.filter(|_| message.contains("sequence")) {
         format!("write a list in brackets, even of one item: `{key} = [{value}]`")
     } else if message.contains("date") || message.contains("time") {
@@ -242,6 +247,7 @@ mod tests {
             "write a list in brackets, even of one item: `tags = [\"Markets\"]`"
         );
         assert!(hint("date = 2026-13-01").starts_with("write dates like"));
+        assert!(hint("date = \"yesterday\"").starts_with("write dates like"), "not `date = yesterday`");
     }
 
     #[test]
