@@ -230,8 +230,8 @@ impl Staging {
         changes.removed = journal.removed;
         remove_empty_folders(&self.target, &stale);
         self.committed = true;
-        // The temporary folder (emptied by the moves) and the old files, side by side.
-        let _ = rayon::join(|| fs::remove_dir_all(&self.temp), || journal.discard());
+        let _ = fs::remove_dir_all(&self.temp); // emptied by the moves
+        let _ = journal.discard();
         Ok(changes)
     }
 }

@@ -296,6 +296,7 @@ impl Feeds<'_, '_> {
         use serde::Serializer;
         let v = self.views;
         let entries = search_part_entries(v.library.entries.len(), v.config.search.articles_per_file, part);
+        let mut out = Vec::with_capacity(entries.len() * 256);
         let records = v.library.entries[entries].iter().map(|e| SearchRecord {
             c: &v.library.categories[e.category].name,
             d: v.date(e.article.date, false).display,
@@ -304,8 +305,6 @@ impl Feeds<'_, '_> {
             t: &e.article.title,
             u: v.url(&e.path),
         });
-        let mut out =
-            Vec::with_capacity(v.library.entries.len().min(v.config.search.articles_per_file) * 256);
         // Strings and lists of strings always serialise, and serde_json writes UTF-8.
         let _ = serde_json::Serializer::new(&mut out).collect_seq(records);
         String::from_utf8(out).unwrap_or_default()
