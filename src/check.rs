@@ -65,10 +65,17 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
         now: options.now,
     })
     .map_err(Error::Template)?;
-    let pages = renderer.pages();
+    let copies = assets::plan(&options.source, &site.library, &site.assets);
+    let mut pages = crate::pages_to_render(&renderer, &copies);
+    let conflicts = renderer.conflicts(&options.source, &copies, &pages);
+    if !conflicts.errors.is_empty() {
+        return Err(Error::Content(conflicts.errors));
+    }
+    let mut known: HashSet<String> = copies.into_iter().map(|c| c.to).collect();
+    // A file of static/ that replaces a page is what the site publishes there (as in `build`).
+    pages.retain(|p| !known.contains(&renderer.output_path(p)));
     let files: Vec<String> = pages.iter().map(|p| renderer.output_path(p)).collect();
-    let mut known: HashSet<String> = files.iter().cloned().collect();
-    known.extend(assets::plan(&options.source, &site.library, &site.assets).into_iter().map(|c| c.to));
+    known.extend(files.iter().cloned());
     let base_path = site.config.base_path();
     let base_url = &site.config.base_url;
     // Each page is rendered, scanned and dropped in one pass: only its ids and the links

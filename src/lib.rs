@@ -231,13 +231,18 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             now: options.now,
         })
         .map_err(Error::Template)?;
+        let copies = assets::plan(site, &library, &assets);
+        let pages = pages_to_render(&renderer, &copies);
+        let conflicts = renderer.conflicts(site, &copies, &pages);
+        if !conflicts.errors.is_empty() {
+            return Err(Error::Content(conflicts.errors));
+        }
+        warnings.extend(conflicts.warnings);
         let output = options.output.clone().unwrap_or_else(|| site.join("public"));
         let staging = Staging::create(site, &output)?;
-        let copies = assets::plan(site, &library, &assets);
         for copy in &copies {
             staging.copy(&copy.from, &copy.to)?;
         }
-        let pages = pages_to_render(&renderer, &staging);
         progress.render_started(pages.len());
         let cancelled =
             || options.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
@@ -286,14 +291,15 @@ fn free_in_background<T: Send + 'static>(value: T) {
 }
 
 /// Every page to render: the site's pages, less the theme files and robots.txt that the
-/// site's `static/` already provided.
-fn pages_to_render(renderer: &Renderer, staging: &Staging) -> Vec<Page> {
+/// site's `static/` provides (`copies`).
+pub fn pages_to_render(renderer: &Renderer, copies: &[assets::Copy]) -> Vec<Page> {
+    let copied = |path: &str| copies.iter().any(|c| c.to == path);
     renderer
         .pages()
         .into_iter()
         .filter(|p| match p {
-            Page::ThemeAsset(i) => !staging.exists(BUILTIN_ASSETS[*i].0),
-            Page::Generated(Generated::Robots) => !staging.exists("robots.txt"),
+            Page::ThemeAsset(i) => !copied(BUILTIN_ASSETS[*i].0),
+            Page::Generated(Generated::Robots) => !copied("robots.txt"),
             _ => true,
         })
         .collect()

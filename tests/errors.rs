@@ -196,3 +196,109 @@ fn a_broken_link_between_articles_is_a_warning_with_its_line() {
     assert!(html.contains("<a href=\"/world/summit/\">summit</a>"), "{html}");
     assert!(html.contains("<a href=\"/tech/rocket/\">rocket</a>"), "{html}");
 }
+
+/// A small site in a temporary folder: config.toml and the given files.
+fn small_site(files: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    write(&site.join("config.toml"), "base_url = \"https://example.org/\"\n");
+    for (path, text) in files {
+        write(&site.join(path), text);
+    }
+    (dir, site)
+}
+
+#[test]
+fn an_alias_on_a_page_or_file_of_the_site_is_an_error_with_its_line() {
+    let (_dir, site) = small_site(&[
+        ("content/news/good.md", "+++\ntitle = \"Good\"\ndate = 2026-01-10\n+++\nBody.\n"),
+        (
+            "content/news/old.md",
+            "+++\ntitle = \"Old\"\ndate = 2026-01-12\naliases = [\n  \"/404.html\",\n  \"/index.html\",\n  \"/news/\",\n  \"/atom.xml\",\n  \"/2026/01/10/\",\n  \"/moved/\",\n]\n+++\nBody.\n",
+        ),
+    ]);
+    // Several runs: which page won used to depend on the threads' timing.
+    for _ in 0..3 {
+        let out = broadsheet(&site, &["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_reported(
+            &err,
+            "alias `/404.html` would replace the 404 page",
+            "content/news/old.md:5",
+            "remove the alias",
+        );
+        assert_reported(
+            &err,
+            "alias `/index.html` would replace the front page",
+            "content/news/old.md:6",
+            "remove the alias",
+        );
+        assert_reported(
+            &err,
+            "alias `/news/` would replace the category page `news`",
+            "content/news/old.md:7",
+            "remove the alias",
+        );
+        assert_reported(
+            &err,
+            "alias `/atom.xml/` would turn the site's file /atom.xml into a folder",
+            "content/news/old.md:8",
+            "remove the alias",
+        );
+        assert_reported(
+            &err,
+            "alias `/2026/01/10/` would replace the daily digest of 2026-01-10",
+            "content/news/old.md:9",
+            "remove the alias",
+        );
+        assert!(!err.contains("/moved/"), "an alias the site does not use is fine:\n{err}");
+        assert!(err.contains("build failed with 5 problems"), "{err}");
+        assert!(!site.join("public").exists());
+    }
+    let check = broadsheet(&site, &["check"]);
+    assert_eq!(check.status.code(), Some(1), "check reports it too");
+    assert!(
+        stderr(&check).contains("alias `/index.html` would replace the front page"),
+        "{}",
+        stderr(&check)
+    );
+}
+
+#[test]
+fn a_copied_file_in_the_place_of_a_page_is_an_error_and_a_static_page_a_warning() {
+    let (_dir, site) = small_site(&[
+        ("content/news/good.md", "+++\ntitle = \"Good\"\ndate = 2026-01-10\n+++\nBody.\n"),
+        // Copied next to every article of content/news/: it would replace their pages.
+        ("content/news/index.html", "<p>asset</p>"),
+        ("static/archive", "a file where /archive/ must be a folder"),
+    ]);
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_reported(
+        &err,
+        "the file would be published as /news/good/index.html, replacing the article content/news/good.md",
+        "content/news/index.html",
+        "rename the file",
+    );
+    assert_reported(
+        &err,
+        "the file is published as /archive, where the archive needs a folder",
+        "static/archive",
+        "rename the file",
+    );
+
+    // A static/ file may replace a page on purpose, as static/style.css replaces the
+    // theme's: the build publishes it and says so.
+    std::fs::remove_file(site.join("content/news/index.html")).unwrap();
+    std::fs::remove_file(site.join("static/archive")).unwrap();
+    write(&site.join("static/index.html"), "<p>our own front page</p>");
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: replaces the front page in the output"), "{err}");
+    assert!(err.contains("--> static/index.html"), "{err}");
+    let front = std::fs::read_to_string(site.join("public/index.html")).unwrap();
+    assert_eq!(front, "<p>our own front page</p>");
+}

@@ -48,8 +48,9 @@ pub struct Article {
     pub slug: String,
     /// Built only with `--drafts`.
     pub draft: bool,
-    /// Old site paths that redirect here (`/2026/04/old/`), checked to stay inside the site.
-    pub aliases: Vec<String>,
+    /// Old site paths that redirect here (`old/aws/`, checked to stay inside the site), with
+    /// their front matter line.
+    pub aliases: Vec<(String, usize)>,
     /// Slugs pinned first in the related-news sidebar, with their front matter line.
     pub related_pins: Vec<(String, usize)>,
     /// Free-form `[extra]` table, passed to templates as-is.
@@ -103,7 +104,7 @@ impl Article {
     /// versions of a file with the same placement give the model the same shape, so the
     /// preview server can swap one for the other without rebuilding the model.
     pub fn same_placement(&self, other: &Article) -> bool {
-        let pins = |a: &Article| a.related_pins.iter().map(|(slug, _)| slug.clone()).collect::<Vec<_>>();
+        let paths = |list: &[(String, usize)]| list.iter().map(|(path, _)| path.clone()).collect::<Vec<_>>();
         self.path == other.path
             && self.date == other.date
             && self.slug == other.slug
@@ -111,8 +112,8 @@ impl Article {
             && self.tags == other.tags
             && self.authors == other.authors
             && self.draft == other.draft
-            && self.aliases == other.aliases
-            && pins(self) == pins(other)
+            && paths(&self.aliases) == paths(&other.aliases)
+            && paths(&self.related_pins) == paths(&other.related_pins)
     }
 
     /// Parses a file's text. `path` is relative to the site (it starts with `content/`).
@@ -344,9 +345,9 @@ impl Checker<'_> {
         }
     }
 
-    fn alias(&mut self, alias: Spanned<String>) -> Option<String> {
+    fn alias(&mut self, alias: Spanned<String>) -> Option<(String, usize)> {
         match slugs::check_site_path(alias.get_ref()) {
-            Ok(path) => Some(path),
+            Ok(path) => Some((path, self.line_of(&alias).0)),
             Err(why) => {
                 self.error_at(
                     &alias,
@@ -480,7 +481,7 @@ mod tests {
         assert_eq!(a.tags, vec!["AWS", "AI"], "duplicate tags by slug are merged");
         assert_eq!(a.source.unwrap().url.as_deref(), Some("https://techcrunch.com/"));
         assert_eq!(a.image.unwrap().src, "aws.jpg");
-        assert_eq!(a.aliases, vec!["old/aws/"]);
+        assert_eq!(a.aliases, vec![("old/aws/".to_string(), 8)], "with the front matter line");
         assert_eq!(a.extra["views"].as_integer(), Some(1));
         assert_eq!(a.body_line, 12);
     }

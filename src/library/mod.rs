@@ -245,7 +245,7 @@ impl Library {
         let mut seen: HashMap<&str, &Path> = HashMap::default();
         let mut errors = Vec::new();
         for e in &self.entries {
-            let claims = std::iter::once(&e.path).chain(e.article.aliases.iter());
+            let claims = std::iter::once(&e.path).chain(e.article.aliases.iter().map(|(path, _)| path));
             for path in claims {
                 if let Some(other) = seen.insert(path.as_str(), &e.article.path) {
                     let (a, b) = if other < e.article.path.as_path() {

@@ -1,5 +1,6 @@
 //! Stage 5 (render): every page of the site as `OutputFile`s, in memory; no disk access.
 
+mod claims;
 mod encode;
 mod feeds;
 mod fingerprint;
@@ -11,6 +12,7 @@ mod shared;
 mod theme;
 mod views;
 
+pub use claims::Conflicts;
 pub use feeds::absolute_links;
 pub use fingerprint::{CurrentOutput, Rendered};
 pub use pages::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer};

@@ -34,7 +34,7 @@ impl Renderer<'_> {
         pages.push(Page::Search);
         let sitemap_pages = pages.iter().filter(|p| in_sitemap(p)).count();
         for (i, e) in lib.entries.iter().enumerate() {
-            pages.extend(e.article.aliases.iter().map(|a| Page::Alias(ArticleId(i as u32), a.clone())));
+            pages.extend(e.article.aliases.iter().map(|(a, _)| Page::Alias(ArticleId(i as u32), a.clone())));
         }
         let mut generated = vec![Generated::Atom(None), Generated::Rss];
         if self.views.config.feeds.json_feed {

@@ -13,7 +13,7 @@ use crate::content::{self, ParseContext};
 use crate::error::Diagnostic;
 use crate::library::{ArticleId, LinkMap};
 use crate::related::Engine;
-use crate::render::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer, Theme};
+use crate::render::{GroupKind, Page, RelatedLists, RenderInput, Renderer, Theme};
 use crate::{assets, BuildOptions, Error, Site};
 
 /// What a request path maps to.
@@ -66,18 +66,23 @@ impl Preview {
             links: OnceLock::new(),
             rendered: Mutex::new(HashMap::new()),
         };
+        let copies = assets::plan(&options.source, &preview.site.library, &preview.site.assets);
+        let renderer = preview.renderer()?;
+        let pages = crate::pages_to_render(&renderer, &copies);
+        let conflicts = renderer.conflicts(&options.source, &copies, &pages);
+        if !conflicts.errors.is_empty() {
+            return Err(Error::Content(conflicts.errors));
+        }
         let mut targets = HashMap::new();
-        for copy in assets::plan(&options.source, &preview.site.library, &preview.site.assets) {
+        for copy in copies {
             targets.insert(copy.to, Target::File(copy.from));
         }
-        let renderer = preview.renderer()?;
-        let pages = renderer.pages();
         let mut samples = Vec::new();
         let mut seen = HashSet::new();
         for page in pages {
             let file = renderer.output_path(&page);
-            let overridden = matches!(page, Page::ThemeAsset(_) | Page::Generated(Generated::Robots));
-            if overridden && targets.contains_key(&file) {
+            // A file of static/ that replaces a page is served, as `build` publishes it.
+            if targets.contains_key(&file) {
                 continue;
             }
             if let Some(template) = template_kind(&page) {
@@ -88,6 +93,7 @@ impl Preview {
             targets.insert(file, Target::Page(page));
         }
         drop(renderer);
+        preview.site.warnings.extend(conflicts.warnings);
         preview.targets = Arc::new(targets);
         preview.samples = Arc::new(samples);
         preview.samples.par_iter().try_for_each(|file| preview.load(file).map(drop))?;
