@@ -11,7 +11,10 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::library::RESERVED_SLUGS;
 use crate::render::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
-use crate::slugs::slugify;
+use crate::slugs::{self, slugify};
+
+/// The longest slug `new` makes from a headline, in bytes.
+pub const NEW_SLUG_BYTES: usize = 100;
 
 /// The starter `config.toml`: every key, commented, with its default.
 pub const CONFIG: &str = include_str!("../scaffold/config.toml");
@@ -113,7 +116,9 @@ pub fn new_article(site: &Path, article: &NewArticle) -> Result<PathBuf, Error> 
     let loaded = Config::load(site)?;
     let category = category_name(&loaded.config, article.category.as_deref());
     let category_slug = slugify(&category);
-    let slug = slugify(&article.title);
+    // A long headline keeps its words in the title; the file name and URL take the first
+    // `NEW_SLUG_BYTES` of its slug (transliterated scripts grow about fivefold).
+    let slug = slugs::shorten(&slugify(&article.title), NEW_SLUG_BYTES).to_string();
     if slug.is_empty() {
         return Err(Error::Usage(format!(
             "the title `{}` has no letters or digits to make a file name from",

@@ -302,3 +302,63 @@ fn a_copied_file_in_the_place_of_a_page_is_an_error_and_a_static_page_a_warning(
     let front = std::fs::read_to_string(site.join("public/index.html")).unwrap();
     assert_eq!(front, "<p>our own front page</p>");
 }
+
+#[test]
+fn values_no_site_could_publish_are_errors_with_their_line() {
+    let long = "x".repeat(300);
+    let (_dir, site) = small_site(&[
+        (
+            "content/news/script.md",
+            "+++\ntitle = \"Story\"\ndate = 2026-01-10\nsource = { name = \"Wire\", url = \" JavaScript:alert(1)\" }\n+++\nx\n",
+        ),
+        // In UTC this is the year 10000, which RSS's dates cannot show (it panicked).
+        ("content/news/far.md", "+++\ntitle = \"Far\"\ndate = 9999-12-31T23:00:00-05:00\n+++\nx\n"),
+        (
+            "content/news/long.md",
+            &format!("+++\ntitle = \"Long\"\ndate = 2026-01-10\ntags = [\"{long}\"]\nslug = \"{long}\"\n+++\nx\n"),
+        ),
+        (
+            "content/news/aliases.md",
+            "+++\ntitle = \"Aliases\"\ndate = 2026-01-10\naliases = [\"/p/?id=5\", \"/q/#top\"]\n+++\nx\n",
+        ),
+        ("content/news/twice.md", "+++\ntitle = \"Twice\"\ndate = 2026-01-10\naliases = [\"/old/\", \"/old\"]\n+++\nx\n"),
+        ("content/news/empty-slug.md", "+++\ntitle = \"Empty\"\ndate = 2026-01-10\nslug = \" \"\n+++\nx\n"),
+    ]);
+    let out = broadsheet(&site, &["build", "--future"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "exits with an error, not a panic:\n{err}");
+    assert_reported(&err, "would run a script when clicked", "content/news/script.md:4:10", "web address");
+    assert_reported(&err, "is out of range", "content/news/far.md:3:8", "write a date like");
+    assert_reported(
+        &err,
+        "slug `xxxxxxxxxxxxxxxxxxxx…` is 300 bytes long",
+        "content/news/long.md:5:8",
+        "shorten",
+    );
+    assert_reported(
+        &err,
+        "the slug of tag `xxxxxxxxxxxxxxxxxxxx…` is 300 bytes long",
+        "content/news/long.md:4:",
+        "shorter",
+    );
+    assert_reported(
+        &err,
+        "alias `/p/?id=5` has a query or fragment",
+        "content/news/aliases.md:4:",
+        "a path inside",
+    );
+    assert_reported(
+        &err,
+        "alias `/q/#top` has a query or fragment",
+        "content/news/aliases.md:4:",
+        "a path inside",
+    );
+    assert_reported(&err, "slug ` ` is empty", "content/news/empty-slug.md:4:8", "one URL segment");
+    assert_reported(
+        &err,
+        "the URL /old/ is listed twice in its aliases",
+        "content/news/twice.md",
+        "remove the repeated",
+    );
+    assert!(err.contains("build failed with 8 problems"), "{err}");
+}

@@ -234,3 +234,21 @@ fn completions_are_printed_for_bash() {
     assert!(script.contains("init") && script.contains("eject"), "subcommands complete");
     assert_eq!(broadsheet(dir.path(), &["completions", "tcsh"]).status.code(), Some(2));
 }
+
+#[test]
+fn new_gives_a_long_headline_a_short_slug_and_keeps_the_headline() {
+    let (_dir, site) = new_site();
+    // Transliterated, each of these characters takes about five bytes of the slug.
+    let headline = "東京".repeat(100);
+    let out = broadsheet(&site, &["new", &headline]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files: Vec<_> =
+        std::fs::read_dir(site.join("content/news")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let file =
+        files.iter().map(|f| f.to_string_lossy().to_string()).find(|f| f.starts_with("dong-jing")).unwrap();
+    let slug = file.strip_suffix(".md").unwrap();
+    assert!(slug.len() <= 100 && !slug.ends_with('-'), "cut at a hyphen: {slug}");
+    assert!(read(&site.join("content/news").join(&file)).contains(&headline), "the title keeps every word");
+    let build = broadsheet(&site, &["build", "--drafts"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+}

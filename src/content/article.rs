@@ -242,10 +242,7 @@ impl Checker<'_> {
             .map(|r| (r.get_ref().clone(), self.line_of(&r).0))
             .collect();
         let authors = self.authors(author, ctx.default_author);
-        let source = source.map(|s| match s {
-            SourceField::Name(name) => Source { name, url: None },
-            SourceField::Full { name, url } => Source { name, url },
-        });
+        let source = source.and_then(|s| self.source(s));
         let image = image.map(|i| match i {
             ImageField::Src(src) => Image { src, alt: String::new() },
             ImageField::Full { src, alt } => Image { src, alt: alt.unwrap_or_default() },
@@ -277,7 +274,7 @@ impl Checker<'_> {
     }
 
     fn datetime(&mut self, value: &Spanned<Datetime>, tz: Tz) -> Option<DateTime<Utc>> {
-        match to_utc(value.get_ref(), tz) {
+        match to_utc(value.get_ref(), tz).and_then(|d| within_publishable_years(d, value.get_ref())) {
             Ok(d) => Some(d),
             Err(message) => {
                 self.error_at(value, message, "write a date like `2026-11-24` or `2026-11-24T09:30:00Z`");
@@ -288,12 +285,17 @@ impl Checker<'_> {
 
     fn category(&mut self, category: Option<Spanned<String>>) -> Option<String> {
         if let Some(c) = category {
-            if slugs::slugify(c.get_ref()).is_empty() {
+            let slug = slugs::slugify(c.get_ref());
+            if slug.is_empty() {
                 self.error_at(
                     &c,
                     format!("category `{}` has no letters or digits", c.get_ref()),
                     "use a name like `Technology`",
                 );
+                return None;
+            }
+            if let Some(why) = slugs::too_long(&slug) {
+                self.error_at(&c, format!("the category's slug {why}"), "use a shorter name");
                 return None;
             }
             return Some(c.into_inner().trim().to_string());
@@ -323,8 +325,21 @@ impl Checker<'_> {
                 );
                 return None;
             }
+            if let Some(why) = slugs::too_long(&slug) {
+                self.errors.push(
+                    Diagnostic::new(self.path, format!("the slug the file name gives {why}"))
+                        .at(self.first_line - 1, Some(1))
+                        .hint("add a shorter `slug = \"...\"` or rename the file"),
+                );
+                return None;
+            }
             return Some(slug);
         };
+        if let Some(why) = slugs::too_long(&slugs::slugify(s.get_ref())) {
+            let start: String = s.get_ref().chars().take(20).collect();
+            self.error_at(&s, format!("slug `{start}…` {why}"), "shorten the slug");
+            return None;
+        }
         match slugs::check_segment(s.get_ref()) {
             Ok(()) => Some(slugs::slugify(s.get_ref())).filter(|v| !v.is_empty()).or_else(|| {
                 self.error_at(
@@ -343,6 +358,24 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// The source credit; its link must be a web address, not a script to run on a click.
+    fn source(&mut self, source: Spanned<SourceField>) -> Option<Source> {
+        if let SourceField::Full { url: Some(url), .. } = source.get_ref() {
+            if crate::markdown::is_script_url(url) {
+                self.error_at(
+                    &source,
+                    format!("the source's `url` `{url}` would run a script when clicked"),
+                    "give the web address of the original story, e.g. `url = \"https://example.com/story\"`",
+                );
+                return None;
+            }
+        }
+        Some(match source.into_inner() {
+            SourceField::Name(name) => Source { name, url: None },
+            SourceField::Full { name, url } => Source { name, url },
+        })
     }
 
     fn alias(&mut self, alias: Spanned<String>) -> Option<(String, usize)> {
@@ -397,11 +430,29 @@ impl Checker<'_> {
             let slug = slugs::slugify(name);
             if slug.is_empty() {
                 self.error_at(entry, format!("{kind} `{name}` has no letters or digits"), hint);
+            } else if let Some(why) = slugs::too_long(&slug) {
+                self.error_at(
+                    entry,
+                    format!("the slug of {kind} `{}…` {why}", name.chars().take(20).collect::<String>()),
+                    "use a shorter name",
+                );
             } else if seen.insert(slug) {
                 out.push(name.to_string());
             }
         }
         out
+    }
+}
+
+/// `date` if feeds and pages can show it in any time zone: years 1 to 9999 (RFC 2822, which
+/// RSS uses, has four-digit years), with a day to spare at either end for the site's zone.
+fn within_publishable_years(date: DateTime<Utc>, value: &Datetime) -> Result<DateTime<Utc>, String> {
+    let day = chrono::Duration::days(1);
+    let fits = |d: Option<DateTime<Utc>>| d.is_some_and(|d| (0..=9999).contains(&chrono::Datelike::year(&d)));
+    if fits(date.checked_sub_signed(day)) && fits(date.checked_add_signed(day)) {
+        Ok(date)
+    } else {
+        Err(format!("date `{value}` is out of range: dates between the years 1 and 9999 can be published"))
     }
 }
 

@@ -78,7 +78,7 @@ pub struct FrontMatter {
     pub author: Option<Spanned<Authors>>,
     pub category: Option<Spanned<String>>,
     pub tags: Option<Vec<Spanned<String>>>,
-    pub source: Option<SourceField>,
+    pub source: Option<Spanned<SourceField>>,
     pub image: Option<ImageField>,
     pub slug: Option<Spanned<String>>,
     pub draft: Option<bool>,

@@ -248,6 +248,12 @@ impl Library {
             let claims = std::iter::once(&e.path).chain(e.article.aliases.iter().map(|(path, _)| path));
             for path in claims {
                 if let Some(other) = seen.insert(path.as_str(), &e.article.path) {
+                    if other == e.article.path {
+                        let message =
+                            format!("the URL /{path} is listed twice in its aliases (or is its own URL)");
+                        errors.push(Diagnostic::new(other, message).hint("remove the repeated alias"));
+                        continue;
+                    }
                     let (a, b) = if other < e.article.path.as_path() {
                         (other, e.article.path.as_path())
                     } else {
