@@ -229,8 +229,10 @@ impl Config {
         let path = site.join("config.toml");
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let config = Config::parse(&text).map_err(|d| Error::Config(d.relative_to(site)))?;
-                let tz = config.time_zone().map_err(|d| Error::Config(d.relative_to(site)))?;
+                let config = Config::parse_all(&text).map_err(|problems| {
+                    Error::Config(problems.into_iter().map(|d| d.relative_to(site)).collect())
+                })?;
+                let tz = config.time_zone().map_err(|d| Error::Config(vec![d.relative_to(site)]))?;
                 Ok(LoadedConfig { config, tz, found: true })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -240,61 +242,64 @@ impl Config {
         }
     }
 
-    /// Parses and checks the text of a `config.toml`.
+    /// Parses and checks the text of a `config.toml`; the first problem if there are any.
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        Config::parse_all(text).map_err(|mut problems| problems.remove(0))
+    }
+
+    /// Parses and checks the text of a `config.toml`, with every problem it has.
+    pub fn parse_all(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let path = Path::new("config.toml");
-        let mut config: Config = toml::from_str(text).map_err(|e| toml_diagnostic(path, text, 1, &e))?;
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, text, 1, &e)])?;
+        let mut problems = Vec::new();
+        problems.extend(check_base_url(&config.base_url, text));
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
+        problems.extend(check_language(&config.language, text));
         if config.articles_per_page == 0 {
-            return Err(key_error(text, "articles_per_page", "`articles_per_page` must be at least 1")
-                .hint("remove the key to use the default of 20"));
+            problems.push(
+                key_error(text, "articles_per_page", "`articles_per_page` must be at least 1")
+                    .hint("remove the key to use the default of 20"),
+            );
         }
         if config.feeds.limit == 0 {
-            return Err(key_error(text, "limit", "`feeds.limit` must be at least 1")
-                .hint("remove the key to list the newest 30 articles in each feed"));
+            problems.push(
+                key_error(text, "limit", "`feeds.limit` must be at least 1")
+                    .hint("remove the key to list the newest 30 articles in each feed"),
+            );
         }
         if config.search.articles_per_file == 0 {
-            return Err(key_error(
-                text,
-                "articles_per_file",
-                "`search.articles_per_file` must be at least 1",
-            )
-            .hint("remove the key to use the default of 5000"));
+            problems.push(
+                key_error(text, "articles_per_file", "`search.articles_per_file` must be at least 1")
+                    .hint("remove the key to use the default of 5000"),
+            );
         }
         if crate::slugs::slugify(&config.default_author).is_empty() {
-            return Err(key_error(
-                text,
-                "default_author",
-                format!("`default_author` `{}` has no letters or digits", config.default_author),
-            )
-            .hint("write a name such as \"Staff\": articles without `author` link to its page"));
+            problems.push(
+                key_error(
+                    text,
+                    "default_author",
+                    format!("`default_author` `{}` has no letters or digits", config.default_author),
+                )
+                .hint("write a name such as \"Staff\": articles without `author` link to its page"),
+            );
         }
-        let related = &config.related;
-        if related.half_life_days.is_nan() || related.half_life_days <= 0.0 {
-            return Err(key_error(text, "half_life_days", "`related.half_life_days` must be more than 0")
-                .hint("remove the key to use the default of 7 days"));
+        problems.extend(check_categories(&config.categories, text));
+        problems.extend(check_related(&config.related, text));
+        // The formats are checked in UTC when the zone is unknown, to report both at once.
+        let tz = config.time_zone_in(text).unwrap_or_else(|problem| {
+            problems.push(problem);
+            Tz::UTC
+        });
+        problems.extend(check_date_formats(&config, tz, text).err());
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            problems.sort_by_key(|problem| problem.line); // in the order of the file
+            Err(problems)
         }
-        let weights = [
-            ("text_weight", related.text_weight),
-            ("tag_weight", related.tag_weight),
-            ("category_weight", related.category_weight),
-            ("date_weight", related.date_weight),
-        ];
-        // Scores add evidence up and the engine bounds them from above: a negative or
-        // infinite weight would make nonsense of both.
-        if let Some((key, weight)) = weights.into_iter().find(|(_, w)| !(w.is_finite() && *w >= 0.0)) {
-            return Err(key_error(
-                text,
-                key,
-                format!("`related.{key}` must be a number of 0 or more, not {weight}"),
-            )
-            .hint("use 0 to leave this signal out, or remove the key to use the default"));
-        }
-        let tz = config.time_zone()?;
-        check_date_formats(&config, tz, text)?;
-        Ok(config)
     }
 
     /// Whether `date_format` shows a time of day itself: then dates need no time beside them.
@@ -309,8 +314,13 @@ impl Config {
 
     /// The configured time zone.
     pub fn time_zone(&self) -> Result<Tz, Diagnostic> {
+        self.time_zone_in("")
+    }
+
+    /// The configured time zone; an error points at its line in `text`, the config file.
+    fn time_zone_in(&self, text: &str) -> Result<Tz, Diagnostic> {
         self.timezone.parse::<Tz>().map_err(|_| {
-            Diagnostic::new("config.toml", format!("unknown time zone `{}`", self.timezone))
+            key_error(text, "timezone", format!("unknown time zone `{}`", self.timezone))
                 .hint("use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`")
         })
     }
@@ -334,6 +344,105 @@ impl Config {
     }
 }
 
+/// `base_url` must be where the site is read: an `http` or `https` address with a host and
+/// no query or fragment (every link is made by appending to it), or a path such as `/` for a
+/// site only looked at locally (feeds and sitemaps then lack absolute links: a warning at
+/// build time).
+fn check_base_url(base_url: &str, text: &str) -> Option<Diagnostic> {
+    let hint = "write the site's public address, e.g. base_url = \"https://example.org/\" or \"https://example.org/news/\"";
+    let problem = if base_url.chars().any(char::is_whitespace) {
+        Some("contains a space".to_string())
+    } else if !base_url.contains("://") {
+        base_url.contains(['?', '#']).then(|| "has a query or fragment (`?` or `#`)".to_string())
+    } else {
+        match url::Url::parse(base_url) {
+            Err(e) => Some(format!("is not a valid address ({e})")),
+            Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+                Some(format!("is a `{}:` address; a web site needs `https:` or `http:`", url.scheme()))
+            }
+            Ok(url) if url.host_str().is_none_or(str::is_empty) => Some("has no host name".into()),
+            Ok(url) if url.query().is_some() || url.fragment().is_some() => {
+                Some("has a query or fragment (`?` or `#`)".into())
+            }
+            Ok(_) => None,
+        }
+    };
+    problem.map(|why| key_error(text, "base_url", format!("base_url `{base_url}` {why}")).hint(hint))
+}
+
+/// `language` must look like a BCP 47 tag (`en`, `de-CH`, `zh-Hant-TW`): pages, feeds and
+/// the stemmer read it.
+fn check_language(language: &str, text: &str) -> Option<Diagnostic> {
+    let mut subtags = language.split('-');
+    let primary = subtags.next().unwrap_or_default();
+    let well_formed = (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags.all(|t| (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric()));
+    (!well_formed).then(|| {
+        key_error(text, "language", format!("`language` `{language}` is not a language tag"))
+            .hint("write a BCP 47 tag such as \"en\", \"de-CH\" or \"pt-BR\"")
+    })
+}
+
+/// Each `[[categories]]` entry names another category: two entries whose names give one
+/// slug would be one category with two descriptions.
+fn check_categories(categories: &[CategoryConfig], text: &str) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for c in categories {
+        let slug = crate::slugs::slugify(&c.name);
+        if slug.is_empty() {
+            problems.push(
+                key_error(text, "name", format!("category `{}` has no letters or digits", c.name))
+                    .hint("use a name like \"Technology\""),
+            );
+        } else if let Some(first) = seen.insert(slug, &c.name) {
+            let line = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| sets_key(l, "name") && l.contains(c.name.as_str()))
+                .last();
+            let problem = Diagnostic::new(
+                "config.toml",
+                format!("`[[categories]]` names `{}` twice (as `{first}` and `{}`)", c.name, c.name),
+            );
+            let problem = match line {
+                Some((i, _)) => problem.at(i + 1, None),
+                None => problem,
+            };
+            problems.push(problem.hint("keep one entry for each category"));
+        }
+    }
+    problems
+}
+
+/// The related-news weights and limits must be numbers the engine can use.
+fn check_related(related: &RelatedConfig, text: &str) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if related.half_life_days.is_nan() || related.half_life_days <= 0.0 {
+        problems.push(
+            key_error(text, "half_life_days", "`related.half_life_days` must be more than 0")
+                .hint("remove the key to use the default of 7 days"),
+        );
+    }
+    let weights = [
+        ("text_weight", related.text_weight),
+        ("tag_weight", related.tag_weight),
+        ("category_weight", related.category_weight),
+        ("date_weight", related.date_weight),
+        ("min_score", related.min_score),
+    ];
+    // Scores add evidence up and the engine bounds them from above: a negative or
+    // infinite weight would make nonsense of both, and so would such a threshold.
+    for (key, weight) in weights.into_iter().filter(|(_, w)| !(w.is_finite() && *w >= 0.0)) {
+        problems.push(
+            key_error(text, key, format!("`related.{key}` must be a number of 0 or more, not {weight}"))
+                .hint("use 0 to leave this signal out, or remove the key to use the default"),
+        );
+    }
+    problems
+}
+
 /// Checks that `date_format` formats a moment and the day format a day: chrono would fail
 /// half-way through the build on an unknown `%` field, or on a time of day asked of a day.
 fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnostic> {
@@ -342,6 +451,10 @@ fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnos
     use std::fmt::Write;
 
     let strftime_hint = "see https://docs.rs/chrono/latest/chrono/format/strftime/index.html for the `%` fields, e.g. \"%B %-d, %Y\"";
+    if config.date_format.trim().is_empty() {
+        return Err(key_error(text, "date_format", "`date_format` is empty: every date would be blank")
+            .hint("remove the key to use the default, or write one such as \"%B %-d, %Y\""));
+    }
     for (key, format) in [
         ("date_format", Some(&config.date_format)),
         ("day_format", config.day_format.as_ref()),
@@ -392,13 +505,15 @@ fn formats_a_day(format: &str) -> bool {
     write!(String::new(), "{}", day.format(format)).is_ok()
 }
 
+/// Whether a line of TOML sets `key` (`key = ...`).
+fn sets_key(line: &str, key: &str) -> bool {
+    line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+}
+
 /// An error about `key` of `config.toml`, at the line that sets it when one line plainly does.
 fn key_error(text: &str, key: &str, message: impl Into<String>) -> Diagnostic {
     let diagnostic = Diagnostic::new("config.toml", message);
-    let sets_key = |line: &str| {
-        line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
-    };
-    match text.lines().position(sets_key) {
+    match text.lines().position(|line| sets_key(line, key)) {
         Some(i) => diagnostic.at(i + 1, None),
         None => diagnostic,
     }

@@ -66,9 +66,9 @@ impl fmt::Display for Diagnostic {
 /// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// `config.toml` is invalid.
-    #[error("{0}")]
-    Config(Diagnostic),
+    /// `config.toml` is invalid; every problem found.
+    #[error("{}", list(.0))]
+    Config(Vec<Diagnostic>),
     /// One or more articles are invalid; all of them are listed.
     #[error("{}", list(.0))]
     Content(Vec<Diagnostic>),
@@ -119,8 +119,8 @@ impl Error {
     /// Every diagnostic this error carries, for printing one by one.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            Error::Config(d) | Error::Template(d) => vec![d.clone()],
-            Error::Content(list) => list.clone(),
+            Error::Template(d) => vec![d.clone()],
+            Error::Config(list) | Error::Content(list) => list.clone(),
             _ => Vec::new(),
         }
     }
@@ -182,6 +182,8 @@ pub fn toml_diagnostic(path: &Path, text: &str, first_line: usize, err: &toml::d
         .filter(|(_, date)| date.parse::<toml::value::Datetime>().is_ok());
     diag.hint = Some(if let Some((key, date)) = unquoted_date {
         format!("write the date without quotes: `{key} = {date}`")
+    } else if let Some((key, value)) = quoted.filter(|(key, _)| *key == "categories") {
+        format!("`{key}` is a list of tables: write `[[categories]]` on a line of its own, then `name = {value}` below it")
     } else if let Some((key, value)) = quoted.filter(|_| message.contains("sequence")) {
         format!("write a list in brackets, even of one item: `{key} = [{value}]`")
     } else if message.contains("date") || message.contains("time") {

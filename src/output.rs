@@ -546,10 +546,24 @@ fn remove_empty_folders(target: &Path, stale: &[&str]) {
     }
 }
 
-/// The path with symbolic links resolved, or (for a path that does not exist yet) made
-/// absolute, so that two spellings of one folder compare equal.
+/// The path with symbolic links resolved, so that two spellings of one folder compare
+/// equal; for a path that does not exist yet, its nearest folder that does, resolved, with
+/// the rest as written (`link-to-content/out` is `content/out` of the site).
 pub fn absolute(path: &Path) -> PathBuf {
-    fs::canonicalize(path).unwrap_or_else(|_| std::path::absolute(path).unwrap_or(path.to_path_buf()))
+    if let Ok(resolved) = fs::canonicalize(path) {
+        return resolved;
+    }
+    let written = std::path::absolute(path).unwrap_or(path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut existing = written.as_path();
+    while let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) {
+        rest.push(name);
+        existing = parent;
+        if let Ok(resolved) = fs::canonicalize(existing) {
+            return rest.iter().rev().fold(resolved, |path, name| path.join(name));
+        }
+    }
+    written
 }
 
 /// Refuses output folders that are not ours or that would swallow the site. `name` and

@@ -72,6 +72,19 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
     let into_site = broadsheet(&site, &["build", "-o", "."]);
     assert_eq!(into_site.status.code(), Some(1));
     assert!(stderr(&into_site).contains("it contains the site itself"), "{}", stderr(&into_site));
+    // Through a symbolic link to content/, a folder that does not exist yet is still inside.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(site.join("content"), site.join("linked")).unwrap();
+        let through_link = broadsheet(&site, &["build", "-o", "linked/out"]);
+        assert_eq!(through_link.status.code(), Some(1), "{}", stderr(&through_link));
+        assert!(
+            stderr(&through_link).contains("inside the site's content/ folder"),
+            "{}",
+            stderr(&through_link)
+        );
+        assert!(!site.join("content/out").exists(), "nothing was written into content/");
+    }
 }
 
 #[test]

@@ -147,6 +147,51 @@ fn config_errors_suggest_the_right_key() {
 }
 
 #[test]
+fn every_problem_of_a_config_is_reported_with_its_line() {
+    let (_dir, site) = common::site_copy("basic");
+    let config = "title = \"x\"\nbase_url = \"https://example.org/news/?page=1\"\nlanguage = \"english!!\"\n\
+        timezone = \"Mars/Olympus\"\ndate_format = \"\"\n\n[related]\nmin_score = nan\n\n\
+        [[categories]]\nname = \"News\"\n\n[[categories]]\nname = \"news\"\n";
+    write(&site.join("config.toml"), config);
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_reported(
+        &err,
+        "base_url `https://example.org/news/?page=1` has a query",
+        "config.toml:2",
+        "public address",
+    );
+    assert_reported(&err, "`language` `english!!` is not a language tag", "config.toml:3", "BCP 47");
+    assert_reported(&err, "unknown time zone `Mars/Olympus`", "config.toml:4", "IANA");
+    assert_reported(&err, "`date_format` is empty", "config.toml:5", "remove the key");
+    assert_reported(
+        &err,
+        "`related.min_score` must be a number of 0 or more, not NaN",
+        "config.toml:8",
+        "remove the key",
+    );
+    assert_reported(&err, "`[[categories]]` names `news` twice", "config.toml:14", "one entry");
+    assert!(err.contains("build failed with 6 problems"), "{err}");
+    for (base_url, why) in [
+        ("ftp://example.org/", "is a `ftp:` address; a web site needs `https:` or `http:`"),
+        ("https://exa mple.org/", "contains a space"),
+    ] {
+        write(&site.join("config.toml"), &format!("base_url = \"{base_url}\"\n"));
+        let err = stderr(&broadsheet(&site, &["build"]));
+        assert_reported(&err, &format!("base_url `{base_url}` {why}"), "config.toml:1", "public address");
+    }
+    write(&site.join("config.toml"), "categories = \"News\"\n");
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert_reported(
+        &err,
+        "expected a sequence",
+        "config.toml:1:14",
+        "write `[[categories]]` on a line of its own",
+    );
+}
+
+#[test]
 fn a_date_format_with_a_time_of_day_needs_a_day_format_before_anything_is_built() {
     let (_dir, site) = common::site_copy("basic");
     let built = broadsheet(&site, &["build"]);
