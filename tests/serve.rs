@@ -306,3 +306,42 @@ fn without_live_script(html: &str) -> String {
         _ => html.to_string(),
     }
 }
+
+#[test]
+fn folders_made_while_serving_are_watched_and_a_page_without_its_slash_redirects() {
+    let (_dir, site) = common::site_copy("basic");
+    for folder in ["static", "templates"] {
+        let _ = std::fs::remove_dir_all(site.join(folder));
+    }
+    let server = start(&site);
+    let addr = server.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+
+    // A page asked for without its closing slash: redirected, as a web host does, so
+    // that its relative links resolve inside its folder.
+    let (response, _) = raw(&addr, b"GET /world/summit?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(response.starts_with("HTTP/1.1 301"), "{response}");
+    assert!(response.to_lowercase().contains("location: /world/summit/?x=1\r\n"), "{response}");
+    let (response, _) = raw(&addr, b"GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(response.starts_with("HTTP/1.1 200"), "a file is served as it is");
+
+    // static/ and templates/ made after the server started: what goes into them counts.
+    let mut events = Events::open(&server.url);
+    std::fs::create_dir(site.join("static")).unwrap();
+    std::fs::create_dir(site.join("templates")).unwrap();
+    events.wait_for("event: reload");
+    write(&site.join("static/hello.txt"), "hello");
+    write(
+        &site.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}CUSTOM404{% endblock content %}",
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let hello = get(&format!("{}hello.txt", server.url));
+        let missing = get(&format!("{}no/such/page/", server.url));
+        if hello == (200, "hello".to_string()) && missing.1.contains("CUSTOM404") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "new folders' files not served: {} and {}", hello.0, missing.0);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -211,6 +211,11 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Resp
         return (StatusCode::SERVICE_UNAVAILABLE, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html)
             .into_response();
     };
+    if preview.is_folder_without_slash(&path) {
+        let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+        return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, format!("{raw}/{query}"))])
+            .into_response();
+    }
     let result =
         tokio::task::spawn_blocking(move || respond(&preview, &path, generation, error.as_deref())).await;
     match result {

@@ -210,17 +210,23 @@ impl Preview {
     /// the site has one. Never touches a file the build would not publish.
     pub fn get(&self, request_path: &str) -> Result<Option<Found>, Error> {
         let rel = request_path.trim_start_matches('/');
-        let candidates = if rel.is_empty() || rel.ends_with('/') {
-            vec![format!("{rel}index.html")]
-        } else {
-            vec![rel.to_string(), format!("{rel}/index.html")]
-        };
-        for file in candidates {
-            if self.targets.contains_key(&file) {
-                return self.load(&file).map(|bytes| Some(Found { bytes, file }));
-            }
+        let file =
+            if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+        if self.targets.contains_key(&file) {
+            return self.load(&file).map(|bytes| Some(Found { bytes, file }));
         }
         Ok(None)
+    }
+
+    /// Whether `request_path` names a page's folder without its closing slash
+    /// (`/world/summit`): a web host answers that with a redirect to the folder, so that the
+    /// page's relative links (`chart.png`) resolve inside it.
+    pub fn is_folder_without_slash(&self, request_path: &str) -> bool {
+        let rel = request_path.trim_start_matches('/');
+        !rel.is_empty()
+            && !rel.ends_with('/')
+            && !self.targets.contains_key(rel)
+            && self.targets.contains_key(&format!("{rel}/index.html"))
     }
 
     /// The theme's 404 page.

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
@@ -75,12 +75,15 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, chang
     }
 }
 
+/// The site's folders that are watched whole (when they exist, or once they are made).
+const SOURCE_FOLDERS: [&str; 3] = ["content", "templates", "static"];
+
 /// Starts watching the site, then builds it; the returned watcher must be kept alive.
 pub fn start(
     shared: Arc<Shared>,
     options: BuildOptions,
     mut cache: Cache,
-) -> Result<RecommendedWatcher, Error> {
+) -> Result<Arc<Mutex<RecommendedWatcher>>, Error> {
     let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
     let mut watcher = notify::recommended_watcher(move |result| {
         let _ = tx.send(result);
@@ -88,7 +91,7 @@ pub fn start(
     .map_err(|e| Error::Output(format!("cannot watch files: {e}")))?;
     // Events name absolute paths, so compare against the absolute site folder.
     let site = std::fs::canonicalize(&options.source).unwrap_or_else(|_| options.source.clone());
-    for name in ["content", "templates", "static"] {
+    for name in SOURCE_FOLDERS {
         let dir = site.join(name);
         if dir.is_dir() {
             watcher
@@ -100,6 +103,8 @@ pub fn start(
     watcher
         .watch(&site, RecursiveMode::NonRecursive)
         .map_err(|e| Error::Output(format!("cannot watch {}: {e}", site.display())))?;
+    let watcher = Arc::new(Mutex::new(watcher));
+    let watching = Arc::clone(&watcher);
     // The first build starts once everything is watched, so no edit falls between the two.
     let first_ok = rebuild(&shared, &options, &mut cache, Changes::Unknown);
     std::thread::spawn(move || {
@@ -134,6 +139,18 @@ pub fn start(
             changed.retain(|p| relevant(p));
             if changed.is_empty() && !missed {
                 continue;
+            }
+            // A source folder made (or made again) since: watch what goes into it. The
+            // rebuild below reads whatever it already holds.
+            for name in SOURCE_FOLDERS.iter().filter(|name| changed.iter().any(|p| p == Path::new(name))) {
+                let dir = site.join(name);
+                if dir.is_dir() {
+                    if let Ok(mut watcher) = watching.lock() {
+                        if let Err(e) = watcher.watch(&dir, RecursiveMode::Recursive) {
+                            eprintln!("warning: cannot watch {}: {e}", dir.display());
+                        }
+                    }
+                }
             }
             let changes = if last_ok && !missed { Changes::Paths(&changed) } else { Changes::Unknown };
             last_ok = rebuild(&shared, &options, &mut cache, changes);
