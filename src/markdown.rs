@@ -1,6 +1,6 @@
 //! Stage 3 (markdown): Markdown body -> HTML, plain-text summary and word count.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
@@ -214,9 +214,22 @@ fn resolve<'a>(
     }
 }
 
-/// Gives every heading without an explicit `{#id}` an id from its text, unique in the page.
+/// Ids the built-in theme's article page gives its own elements (`<main id="main">`, the
+/// headline), which a heading in the body must not take.
+pub const PAGE_IDS: [&str; 2] = ["main", "headline"];
+
+/// Gives every heading without an explicit `{#id}` an id from its text, unique in the page:
+/// not the id of another heading (given or made), of a footnote (`[^1]` is `id="1"`) or of
+/// the page around the body (`PAGE_IDS`); a repeat takes the next free `-2`, `-3`, ...
 fn add_heading_ids(events: &mut [Event]) {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut taken: HashSet<String> = PAGE_IDS.iter().map(|id| id.to_string()).collect();
+    for event in events.iter() {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => taken.insert(id.to_string()),
+            Event::Start(Tag::FootnoteDefinition(label)) => taken.insert(label.to_string()),
+            _ => false,
+        };
+    }
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
@@ -229,9 +242,11 @@ fn add_heading_ids(events: &mut [Event]) {
                 })
                 .collect();
             let base = Some(slugify(&text)).filter(|s| !s.is_empty()).unwrap_or_else(|| "section".into());
-            let n = used.entry(base.clone()).or_insert(0);
-            *n += 1;
-            let unique = if *n == 1 { base } else { format!("{base}-{n}") };
+            let unique = std::iter::once(base.clone())
+                .chain((2..).map(|n| format!("{base}-{n}")))
+                .find(|candidate| !taken.contains(candidate))
+                .unwrap_or(base);
+            taken.insert(unique.clone());
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(unique.into());
             }
@@ -337,6 +352,21 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"the-vote\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"the-vote-2\">"));
         assert!(r.html.contains("<h2 id=\"mine\">"));
+    }
+
+    #[test]
+    fn heading_ids_leave_the_pages_footnotes_and_given_ids_alone() {
+        let r = md("Intro[^1].\n\n## Main\n\n## Headline\n\n## 1\n\n## Vote {#vote-2}\n\n## Vote\n\n## Vote\n\n[^1]: A note.\n");
+        let ids: Vec<&str> =
+            r.html.split("id=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "every id once: {ids:?}");
+        for id in ["main-2", "headline-2", "1-2", "vote-2", "vote", "vote-3"] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+        assert!(!ids.contains(&"main") && !ids.contains(&"headline"), "the theme's ids are the page's");
     }
 
     #[test]
