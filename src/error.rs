@@ -79,7 +79,7 @@ pub enum Error {
     #[error("interrupted: the output folder was not changed")]
     Interrupted,
     /// `check` found broken links (already printed, one by one).
-    #[error("{0} broken links")]
+    #[error("{}", crate::ui::counted(*.0, "broken link"))]
     Check(usize),
     /// The command line names something that does not exist.
     #[error("{0}")]

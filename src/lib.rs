@@ -267,7 +267,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         }
         Ok(Report {
             articles: library.entries.len(),
-            pages: pages.iter().filter(|p| !matches!(p, Page::ThemeAsset(_))).count(),
+            pages: pages.iter().filter(|p| !matches!(p, Page::ThemeAsset(_) | Page::Generated(_))).count(),
             files: pages.len() + copies.len(),
             changes,
             elapsed: started.elapsed(),

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use broadsheet::scaffold::{self, Written};
-use broadsheet::ui::{BuildProgress, Ui, Verbosity};
+use broadsheet::ui::{counted, BuildProgress, Ui, Verbosity};
 use broadsheet::{build_with_progress, BuildOptions, Error};
 
 /// A build allocates millions of small strings (template values, HTML pieces) from two
@@ -125,12 +125,15 @@ impl CheckArgs {
         for b in &report.broken {
             ui.error(&format!("broken link `{}` on {}: {}", b.target, b.page, b.reason));
         }
-        let external =
-            if self.external { format!(", {} external URLs", report.external_links) } else { String::new() };
+        let external = if self.external {
+            format!(", {}", counted(report.external_links, "external URL"))
+        } else {
+            String::new()
+        };
         ui.status(&format!(
-            "Checked {} pages, {} internal links{external}: {} broken",
-            report.pages,
-            report.internal_links,
+            "Checked {}, {}{external}: {} broken",
+            counted(report.pages, "page"),
+            counted(report.internal_links, "internal link"),
             report.broken.len()
         ));
         if report.broken.is_empty() {
@@ -241,10 +244,10 @@ impl BuildArgs {
             ui.note(&format!("no config.toml in {}, using the defaults", source.display()));
         }
         ui.status(&format!(
-            "Built {} articles, {} pages, {} files in {:.2} s into {} ({} written, {} unchanged, {} removed)",
-            report.articles,
-            report.pages,
-            report.files,
+            "Built {}, {}, {} in {:.2} s into {} ({} written, {} unchanged, {} removed)",
+            counted(report.articles, "article"),
+            counted(report.pages, "page"),
+            counted(report.files, "file"),
             report.elapsed.as_secs_f64(),
             report.output.display(),
             report.changes.written,
@@ -269,7 +272,7 @@ impl InitArgs {
         let written = scaffold::init(&self.dir, self.force, chrono::Utc::now())?;
         report_written(ui, &self.dir, &written, "it already exists");
         let dir = self.dir.display();
-        ui.status(&format!("Created a site in {dir} with {} new files", written.created.len()));
+        ui.status(&format!("Created a site in {dir} with {}", counted(written.created.len(), "new file")));
         ui.status(&format!(
             "Next:\n  cd {dir}\n  broadsheet new \"Your headline\"   # write an article\n  \
              broadsheet serve                 # preview it at http://127.0.0.1:1111/\n  \

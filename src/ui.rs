@@ -18,6 +18,15 @@ const NOTE: Style = AnsiColor::Cyan.on_default().bold();
 const ARROW: Style = AnsiColor::Blue.on_default().bold();
 const HELP: Style = Style::new().bold();
 
+/// `n` and the noun, plural unless `n` is 1: "1 article", "23 articles".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// How much the command line prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
@@ -160,6 +169,13 @@ fn set_style(bar: &ProgressBar, template: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(counted(1, "article"), "1 article");
+        assert_eq!(counted(0, "page"), "0 pages");
+        assert_eq!(counted(23, "file"), "23 files");
+    }
 
     #[test]
     fn without_colour_a_message_reads_exactly_as_written() {
