@@ -158,13 +158,26 @@ struct RelatedArgs {
 
 impl RelatedArgs {
     fn run(self, source: PathBuf) -> Result<(), Error> {
+        let key = site_relative(&source, &self.article);
         let options = BuildOptions::read_only(source, self.drafts, self.future);
         let site = broadsheet::load(&options)?;
-        let id = site.library.find(&self.article).map_err(Error::Usage)?;
+        let id = site.library.find(&key).map_err(Error::Usage)?;
         let text =
             broadsheet::related::explain(&site.library, &site.config.related, &site.config.language, id);
         print!("{text}");
         Ok(())
+    }
+}
+
+/// An article file given as a path from here (`site/content/a.md`, or absolute) as the
+/// site knows it (`content/a.md`); anything else (a slug, `category/slug`) as it is.
+fn site_relative(site: &std::path::Path, article: &str) -> String {
+    let (Ok(file), Ok(site)) = (std::fs::canonicalize(article), std::fs::canonicalize(site)) else {
+        return article.to_string();
+    };
+    match file.strip_prefix(&site) {
+        Ok(inside) if file.is_file() => inside.to_string_lossy().replace('\\', "/"),
+        _ => article.to_string(),
     }
 }
 
@@ -389,7 +402,9 @@ fn main() -> ExitCode {
         _ => Verbosity::Normal,
     };
     let ui = Ui { verbosity };
-    let result = match cli.command {
+    let needs_site = !matches!(cli.command, Command::Init(_) | Command::Completions(_) | Command::New(_));
+    let result = if needs_site { scaffold::require_site(&cli.source) } else { Ok(()) };
+    let result = result.and_then(|()| match cli.command {
         Command::Init(args) => args.run(ui),
         Command::New(args) => args.run(cli.source, ui),
         Command::Build(args) => args.run(cli.source, ui),
@@ -401,7 +416,7 @@ fn main() -> ExitCode {
             clap_complete::generate(args.shell, &mut Cli::command(), "broadsheet", &mut std::io::stdout());
             Ok(())
         }
-    };
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

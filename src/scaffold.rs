@@ -143,6 +143,11 @@ pub fn new_article(site: &Path, article: &NewArticle) -> Result<PathBuf, Error> 
              write a name with --author, or leave it out for the site's default author"
         )));
     }
+    if let Some(tag) = article.tags.iter().find(|t| slugify(t).is_empty()) {
+        return Err(Error::Usage(format!(
+            "the tag `{tag}` has no letters or digits to make the tag's page from; write it as a word"
+        )));
+    }
     let path = Path::new("content").join(&category_slug).join(format!("{slug}.md"));
     let date = article.now.with_timezone(&loaded.tz).format("%Y-%m-%dT%H:%M:%S%:z");
     if !create_new(&site.join(&path), &front_matter(article, &category, &date.to_string()))? {
@@ -264,11 +269,17 @@ pub fn shown(site: &Path, path: &Path) -> PathBuf {
 }
 
 /// Refuses a folder that has neither `config.toml` nor `content/`: it is not a site.
-fn require_site(site: &Path) -> Result<(), Error> {
+pub fn require_site(site: &Path) -> Result<(), Error> {
     if site.join("config.toml").is_file() || site.join("content").is_dir() {
         return Ok(());
     }
     let name = if site == Path::new(".") { "the current folder".into() } else { site.display().to_string() };
+    if !site.is_dir() {
+        return Err(Error::refused(
+            format!("the site folder {name} does not exist"),
+            "pass the site's folder with `-s DIR`; `broadsheet init DIR` creates a site",
+        ));
+    }
     Err(Error::refused(
         format!("{name} is not a site folder: it has no config.toml and no content/"),
         "run it in the site folder or pass `-s DIR`; `broadsheet init DIR` creates a site",

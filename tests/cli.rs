@@ -252,3 +252,25 @@ fn the_article_page_shows_a_standfirst_only_when_the_front_matter_gives_one() {
         "the card keeps it"
     );
 }
+
+#[test]
+fn a_missing_site_folder_or_content_folder_is_named_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["build"][..], &["check"], &["serve"], &["related", "x"], &["theme", "list"]] {
+        let mut with_source = vec!["-s", "no-such-site"];
+        with_source.extend_from_slice(args);
+        let out = broadsheet(dir.path(), &with_source);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("the site folder no-such-site does not exist"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains("broadsheet init DIR"), "{args:?}: {}", stderr(&out));
+    }
+    write(&dir.path().join("site/config.toml"), "title = \"x\"\n");
+    let out = broadsheet(dir.path(), &["-s", "site", "build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("the site has no content/ folder"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("broadsheet new"), "{}", stderr(&out));
+}

@@ -407,3 +407,35 @@ fn values_no_site_could_publish_are_errors_with_their_line() {
     );
     assert!(err.contains("build failed with 8 problems"), "{err}");
 }
+
+#[test]
+fn a_pinned_draft_and_a_malformed_image_or_author_say_what_is_wrong() {
+    let (_dir, site) = small_site(&[
+        ("content/news/draft.md", "+++\ntitle = \"Draft\"\ndate = 2026-01-10\ndraft = true\n+++\nx\n"),
+        ("content/news/pin.md", "+++\ntitle = \"Pin\"\ndate = 2026-01-10\nrelated = [\"draft\"]\n+++\nx\n"),
+        (
+            "content/news/image.md",
+            "+++\ntitle = \"Image\"\ndate = 2026-01-10\nimage = { alt = \"A chart\" }\n+++\nx\n",
+        ),
+        ("content/news/author.md", "+++\ntitle = \"Author\"\ndate = 2026-01-10\nauthor = 3\n+++\nx\n"),
+    ]);
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert_reported(
+        &err,
+        "related article `draft` is a draft, so it is not published",
+        "content/news/pin.md:4",
+        "--drafts",
+    );
+    assert_reported(
+        &err,
+        "`image` must be a file name, or a table with `src`",
+        "content/news/image.md:4:9",
+        "TOML",
+    );
+    assert_reported(
+        &err,
+        "`author` must be a name or a list of names",
+        "content/news/author.md:4:10",
+        "TOML",
+    );
+}

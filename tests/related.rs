@@ -160,6 +160,14 @@ fn related_command_explains_each_signal() {
     assert!(text.contains("shared tags: Diplomacy (on 2 articles)"), "{text}");
     let by_slug = broadsheet(&site, &["related", "-s", ".", "summit"]);
     assert_eq!(stdout(&by_slug), text, "a slug finds the same article");
+    // The file as a path from elsewhere, or an absolute one, finds it too.
+    let parent = site.parent().unwrap();
+    let name = site.file_name().unwrap().to_string_lossy().to_string();
+    let from_outside = format!("{name}/content/world/summit.md");
+    let by_path = broadsheet(parent, &["-s", &name, "related", &from_outside]);
+    assert_eq!(stdout(&by_path), text, "{}", stderr(&by_path));
+    let absolute = site.join("content/world/summit.md").to_string_lossy().to_string();
+    assert_eq!(stdout(&broadsheet(parent, &["-s", &name, "related", &absolute])), text);
     let missing = broadsheet(&site, &["related", "no-such-story"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(

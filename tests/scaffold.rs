@@ -143,6 +143,7 @@ fn new_refuses_names_that_make_no_file_or_folder_and_writes_nothing() {
             "`Tags` can't be a category: its folder would be `/tags/`",
         ),
         (vec!["new", "Budget", "--author", "!!!"], "the author `!!!` has no letters or digits"),
+        (vec!["new", "Budget", "--tags", "Economy,!!!"], "the tag `!!!` has no letters or digits"),
     ] {
         let out = broadsheet(&site, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));

@@ -89,7 +89,7 @@ pub struct FrontMatter {
 
 /// `author = "A"` or `author = ["A", "B"]`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged, expecting = "a name or a list of names")]
+#[serde(untagged, expecting = "`author` must be a name or a list of names")]
 pub enum Authors {
     One(String),
     Many(Vec<String>),
@@ -97,7 +97,10 @@ pub enum Authors {
 
 /// `source = "Reuters"` or `source = { name = "Reuters", url = "https://..." }`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged, expecting = "a name or a table { name = \"...\", url = \"...\" }")]
+#[serde(
+    untagged,
+    expecting = "`source` must be a name, or a table with `name` and an optional `url`: { name = \"...\", url = \"...\" }"
+)]
 pub enum SourceField {
     Name(String),
     Full { name: String, url: Option<String> },
@@ -105,7 +108,10 @@ pub enum SourceField {
 
 /// `image = "a.jpg"` or `image = { src = "a.jpg", alt = "..." }`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged, expecting = "a file name or a table { src = \"...\", alt = \"...\" }")]
+#[serde(
+    untagged,
+    expecting = "`image` must be a file name, or a table with `src` and an optional `alt`: { src = \"...\", alt = \"...\" }"
+)]
 pub enum ImageField {
     Src(String),
     Full { src: String, alt: Option<String> },

@@ -30,6 +30,14 @@ pub struct Content {
 pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
     let root = site.join("content");
     let mut content = Content::default();
+    if !root.is_dir() {
+        content.errors.push(
+            Diagnostic::new("content", "the site has no content/ folder").hint(
+                "articles go in content/<category>/<name>.md; `broadsheet new \"Headline\"` writes one",
+            ),
+        );
+        return content;
+    }
     let mut markdown = Vec::new();
     let readers = Readers::new();
     for entry in readers.run(|| walk(&root)) {

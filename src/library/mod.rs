@@ -111,9 +111,16 @@ impl Library {
         selection: &Selection,
     ) -> (Library, Vec<Diagnostic>) {
         let mut errors = Vec::new();
-        let articles: Vec<Article> = articles
+        let (articles, held_back): (Vec<Article>, Vec<Article>) = articles
             .into_iter()
-            .filter(|a| (selection.drafts || !a.draft) && (selection.future || a.date <= selection.now))
+            .partition(|a| (selection.drafts || !a.draft) && (selection.future || a.date <= selection.now));
+        // What a pin may name that is not published, to say so rather than "does not exist".
+        let unpublished: HashMap<String, &'static str> = held_back
+            .iter()
+            .flat_map(|a| {
+                let why = if a.draft { "a draft" } else { "scheduled for later" };
+                [(a.slug.clone(), why), (format!("{}/{}", slugify(&a.category), a.slug), why)]
+            })
             .collect();
         let mut names = Names::default();
         for c in categories {
@@ -195,7 +202,7 @@ impl Library {
         library.reindex_categories();
         library.days = days.into_iter().rev().map(|(date, articles)| Day { date, articles }).collect();
         errors.extend(library.check_unique_paths());
-        errors.extend(library.resolve_pins());
+        errors.extend(library.resolve_pins(&unpublished));
         (library, errors)
     }
 
@@ -269,7 +276,7 @@ impl Library {
         errors
     }
 
-    fn resolve_pins(&mut self) -> Vec<Diagnostic> {
+    fn resolve_pins(&mut self, unpublished: &HashMap<String, &str>) -> Vec<Diagnostic> {
         if self.entries.iter().all(|e| e.article.related_pins.is_empty()) {
             return Vec::new(); // most sites pin nothing: no lookup tables to build
         }
@@ -290,6 +297,9 @@ impl Library {
                     (None, Some(_)) => errors.push(Diagnostic::new(&e.article.path, format!("related article `{slug}` is ambiguous: several articles have that slug"))
                         .at(*line, None)
                         .hint("write it as `category/slug`")),
+                    (None, None) if unpublished.contains_key(key) => errors.push(Diagnostic::new(&e.article.path, format!("related article `{slug}` is {}, so it is not published", unpublished[key]))
+                        .at(*line, None)
+                        .hint("pin a published article, or build with --drafts and --future to see them all")),
                     (None, None) => errors.push(Diagnostic::new(&e.article.path, format!("related article `{slug}` does not exist"))
                         .at(*line, None)
                         .hint("use the slug of a published article, e.g. `aws-anthropic-openai` or `technology/aws-anthropic-openai`")),
