@@ -161,11 +161,11 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
         .filter(|a| !options.future && a.date > options.now && (options.drafts || !a.draft))
         .map(|a| a.date)
         .min();
-    let (mut library, library_errors) =
-        Library::build(content.articles, &config.categories, loaded.tz, &selection);
+    let (mut library, library_errors, mut warnings) =
+        Library::build_with_warnings(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
     clock.lap("library");
-    let mut warnings = library.render_markdown(&config.markdown, &config.base_path(), cache);
+    warnings.extend(library.render_markdown(&config.markdown, &config.base_path(), cache));
     if loaded.found && !config.base_url.contains("://") {
         warnings.push(
             Diagnostic::new("config.toml", format!("base_url `{}` is not an absolute URL", config.base_url))

@@ -439,3 +439,21 @@ fn a_pinned_draft_and_a_malformed_image_or_author_say_what_is_wrong() {
         "TOML",
     );
 }
+
+#[test]
+fn tags_that_share_a_slug_but_not_a_spelling_are_a_warning() {
+    let (_dir, site) = small_site(&[
+        ("content/news/c.md", "+++\ntitle = \"C\"\ndate = 2026-01-10\ntags = [\"C\"]\n+++\nx\n"),
+        (
+            "content/news/cpp.md",
+            "+++\ntitle = \"C++\"\ndate = 2026-01-11\ntags = [\"C++\", \"AI\"]\n+++\nx\n",
+        ),
+        ("content/news/lower.md", "+++\ntitle = \"ai\"\ndate = 2026-01-12\ntags = [\"ai\"]\n+++\nx\n"),
+    ]);
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("warning: tag `C++` is the same tag as `C`: both have the URL slug `c`"), "{err}");
+    assert!(err.contains("--> content/news/cpp.md"), "{err}");
+    assert!(!err.contains("`ai`"), "a change of case is the same name:\n{err}");
+}

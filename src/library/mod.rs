@@ -110,7 +110,20 @@ impl Library {
         tz: Tz,
         selection: &Selection,
     ) -> (Library, Vec<Diagnostic>) {
+        let (library, errors, _) = Library::build_with_warnings(articles, categories, tz, selection);
+        (library, errors)
+    }
+
+    /// `build`, and warnings besides the errors: tags or authors spelt in ways that are
+    /// more than a change of case apart (`C++` and `C#`) yet share a slug, so one page.
+    pub fn build_with_warnings(
+        articles: Vec<Article>,
+        categories: &[CategoryConfig],
+        tz: Tz,
+        selection: &Selection,
+    ) -> (Library, Vec<Diagnostic>, Vec<Diagnostic>) {
         let mut errors = Vec::new();
+        let mut merged = MergedNames::default();
         let (articles, held_back): (Vec<Article>, Vec<Article>) = articles
             .into_iter()
             .partition(|a| (selection.drafts || !a.draft) && (selection.future || a.date <= selection.now));
@@ -144,13 +157,19 @@ impl Library {
                 names.category.insert(slug.clone(), (a.category.clone(), String::new()));
             }
             for (t, slug) in a.tags.iter().zip(&slugs.tags) {
-                if !names.tag.contains_key(slug) {
-                    names.tag.insert(slug.clone(), t.clone());
+                match names.tag.get(slug) {
+                    None => {
+                        names.tag.insert(slug.clone(), t.clone());
+                    }
+                    Some(first) => merged.note("tag", first, t, slug, &a.path),
                 }
             }
             for (au, slug) in a.authors.iter().zip(&slugs.authors) {
-                if !names.author.contains_key(slug) {
-                    names.author.insert(slug.clone(), au.clone());
+                match names.author.get(slug) {
+                    None => {
+                        names.author.insert(slug.clone(), au.clone());
+                    }
+                    Some(first) => merged.note("author", first, au, slug, &a.path),
                 }
             }
         }
@@ -203,7 +222,7 @@ impl Library {
         library.days = days.into_iter().rev().map(|(date, articles)| Day { date, articles }).collect();
         errors.extend(library.check_unique_paths());
         errors.extend(library.resolve_pins(&unpublished));
-        (library, errors)
+        (library, errors, merged.warnings)
     }
 
     /// Looks an article up.
@@ -329,6 +348,28 @@ impl Slugs {
             category: slugify(&a.category),
             tags: a.tags.iter().map(|t| slugify(t)).collect(),
             authors: a.authors.iter().map(|t| slugify(t)).collect(),
+        }
+    }
+}
+
+/// Names that became one tag or author although they are spelt differently, not only in
+/// case: `C++`, `C#` and `C` all have the slug `c`. Each spelling is reported once.
+#[derive(Default)]
+struct MergedNames {
+    seen: std::collections::HashSet<(String, String)>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl MergedNames {
+    fn note(&mut self, kind: &str, first: &str, other: &str, slug: &str, path: &Path) {
+        if first == other || first.to_lowercase() == other.to_lowercase() {
+            return; // `AI` and `ai`: the same name
+        }
+        if self.seen.insert((slug.to_string(), other.to_string())) {
+            self.warnings.push(
+                Diagnostic::new(path, format!("{kind} `{other}` is the same {kind} as `{first}`: both have the URL slug `{slug}`"))
+                    .hint(format!("if they are one {kind}, spell it `{first}` everywhere; if not, give one a name that makes another slug")),
+            );
         }
     }
 }
