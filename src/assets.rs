@@ -1,7 +1,6 @@
 //! Stage 6 (output), planning: which files are copied into the site as they are, and where:
 //! `static/` at the root, and each asset under `content/` next to the articles of its folder.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -27,22 +26,8 @@ pub fn plan(site: &Path, library: &Library, assets: &[PathBuf]) -> Vec<Copy> {
             copies.push(Copy { from: entry.path().to_path_buf(), to: slash(rel) });
         }
     }
-    let mut pages_by_folder: HashMap<&Path, Vec<&str>> = HashMap::new();
-    for e in &library.entries {
-        pages_by_folder.entry(e.article.path.parent().unwrap_or(Path::new(""))).or_default().push(&e.path);
-    }
-    for asset in assets {
-        let folder = asset.parent().unwrap_or(Path::new(""));
-        let name = asset.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        match pages_by_folder.get(folder) {
-            Some(pages) => {
-                copies.extend(pages.iter().map(|p| Copy { from: site.join(asset), to: format!("{p}{name}") }))
-            }
-            None => copies.push(Copy {
-                from: site.join(asset),
-                to: slash(asset.strip_prefix("content").unwrap_or(asset)),
-            }),
-        }
+    for (asset, places) in assets.iter().zip(library.asset_destinations(assets)) {
+        copies.extend(places.into_iter().map(|to| Copy { from: site.join(asset), to }));
     }
     copies
 }

@@ -165,7 +165,7 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
         Library::build_with_warnings(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
     clock.lap("library");
-    warnings.extend(library.render_markdown(&config.markdown, &config.base_path(), cache));
+    warnings.extend(library.render_markdown(&config.markdown, &config.base_path(), &content.assets, cache));
     if loaded.found && !config.base_url.contains("://") {
         warnings.push(
             Diagnostic::new("config.toml", format!("base_url `{}` is not an absolute URL", config.base_url))

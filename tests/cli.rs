@@ -159,6 +159,43 @@ fn static_files_and_colocated_assets_are_copied() {
 }
 
 #[test]
+fn relative_links_to_files_in_other_folders_of_content_resolve_to_their_copies() {
+    let (_dir, site) = common::site_copy("basic");
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+    write(&site.join("content/tech/img/diagram.svg"), svg); // a folder without articles
+    write(&site.join("content/shared/logo.svg"), svg);
+    write(&site.join("content/tech/beside.svg"), svg); // published beside the page
+    write(
+        &site.join("content/tech/figures.md"),
+        "+++\ntitle = \"Figures\"\ndate = 2026-11-02\n+++\n![d](img/diagram.svg) ![l](../shared/logo.svg) \
+         ![b](beside.svg) ![r](launch/rocket.svg) [q](launch/rocket.md?ref=1) [gone](img/missing.png)\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(site.join("public/tech/figures/index.html")).unwrap();
+    for expected in [
+        "<img src=\"/tech/img/diagram.svg\" alt=\"d\"",
+        "<img src=\"/shared/logo.svg\" alt=\"l\"",
+        "<img src=\"beside.svg\" alt=\"b\"",
+        "<img src=\"/tech/rocket/rocket.svg\" alt=\"r\"",
+        "<a href=\"/tech/rocket/?ref=1\">q</a>",
+        "<a href=\"img/missing.png\">gone</a>",
+    ] {
+        assert!(html.contains(expected), "{expected} in {html}");
+    }
+    assert!(
+        site.join("public/tech/img/diagram.svg").is_file() && site.join("public/shared/logo.svg").is_file()
+    );
+    let check = broadsheet(&site, &["check"]);
+    assert!(stderr(&check).contains("broken link `img/missing.png`"), "{}", stderr(&check));
+    assert!(
+        !stderr(&check).contains("diagram.svg") && !stderr(&check).contains("logo.svg"),
+        "{}",
+        stderr(&check)
+    );
+}
+
+#[test]
 fn editor_backups_and_swap_files_are_neither_content_nor_copied() {
     let (_dir, site) = common::site_copy("basic");
     let draft = "+++\ntitle = \"Unpublished scoop\"\ndate = 2026-11-01\n+++\nNot yet.\n";

@@ -25,9 +25,10 @@ impl Library {
         &mut self,
         config: &MarkdownConfig,
         base_path: &str,
+        assets: &[PathBuf],
         cache: &mut Cache,
     ) -> Vec<Diagnostic> {
-        let links = self.link_map(base_path);
+        let links = self.link_map(base_path, assets);
         let known: &Cache = cache;
         let results: Vec<(Option<Body>, Vec<Diagnostic>)> = self
             .entries
@@ -48,10 +49,16 @@ impl Library {
         warnings
     }
 
-    /// Every article file (`content/tech/a.md`) with the link path of its page, to resolve
-    /// links between articles.
-    pub fn link_map(&self, base_path: &str) -> LinkMap {
-        self.entries.iter().map(|e| (e.article.path.clone(), format!("{base_path}{}", e.path))).collect()
+    /// Every article file (`content/tech/a.md`) with the link path of its page, and every
+    /// file under content/ (`assets`) with the link path of (the first of) its published
+    /// copies, to resolve links between articles and to files in other folders.
+    pub fn link_map(&self, base_path: &str, assets: &[PathBuf]) -> LinkMap {
+        let articles =
+            self.entries.iter().map(|e| (e.article.path.clone(), format!("{base_path}{}", e.path)));
+        let files = assets.iter().zip(self.asset_destinations(assets)).filter_map(|(asset, places)| {
+            Some((asset.clone(), format!("{base_path}{}", places.into_iter().next()?)))
+        });
+        articles.chain(files).collect()
     }
 
     /// Replaces the article of one entry (same file, same placement: see
@@ -78,7 +85,8 @@ impl Library {
     }
 }
 
-/// Article files and the link paths of their pages (see `Library::link_map`).
+/// Article files and files under content/, with the link paths of their pages and copies
+/// (see `Library::link_map`).
 pub type LinkMap = HashMap<PathBuf, String>;
 
 /// Renders one entry's body (or takes it from `cache` when every link in it still resolves
@@ -138,14 +146,18 @@ struct ArticleLinks<'a> {
 }
 
 impl LinkResolver for ArticleLinks<'_> {
+    /// A link to another article's `.md` file becomes that article's URL (or is broken); a
+    /// relative link to a file under content/ outside this article's folder becomes the URL
+    /// of its published copy (a file in the article's own folder is published beside the
+    /// page, so the link works as written); anything else is kept.
     fn resolve(&self, target: &str) -> Resolution {
         if target.contains("://") || target.starts_with(['/', '#']) || target.starts_with("mailto:") {
             return Resolution::Keep;
         }
-        let (file, anchor) = target.split_once('#').map_or((target, None), |(f, a)| (f, Some(a)));
-        if !file.ends_with(".md") {
-            return Resolution::Keep;
-        }
+        // `a.md#part` and `a.md?x=1` keep their anchor and query.
+        let end = target.find(['#', '?']).unwrap_or(target.len());
+        let (file, rest) = target.split_at(end);
+        let is_article = file.ends_with(".md");
         // `@/x.md` is relative to content/ (as in Zola); anything else to this file's folder.
         let (mut path, file) = match file.strip_prefix("@/") {
             Some(rest) => (PathBuf::from("content"), rest),
@@ -160,15 +172,22 @@ impl LinkResolver for ArticleLinks<'_> {
                 p => path.push(p),
             }
         }
+        if !is_article {
+            return match self.by_file.get(&path) {
+                Some(url) if path.parent() != Some(self.folder) => {
+                    Resolution::Replace(format!("{url}{rest}"))
+                }
+                _ => Resolution::Keep,
+            };
+        }
         // A page-bundle link (`story/index.md`) also finds `story.md`.
         if !self.by_file.contains_key(&path) && path.ends_with("index.md") {
             path.pop();
             path.set_extension("md");
         }
-        match (self.by_file.get(&path), anchor) {
-            (Some(url), Some(a)) => Resolution::Replace(format!("{url}#{a}")),
-            (Some(url), None) => Resolution::Replace(url.clone()),
-            (None, _) => Resolution::Broken,
+        match self.by_file.get(&path) {
+            Some(url) => Resolution::Replace(format!("{url}{rest}")),
+            None => Resolution::Broken,
         }
     }
 }

@@ -225,6 +225,34 @@ impl Library {
         (library, errors, merged.warnings)
     }
 
+    /// Where each file under content/ (`assets`, relative to the site) is published, as
+    /// output paths: next to every article page of its folder, so that the articles'
+    /// relative links to it work as written; in a folder with no article, at its own path
+    /// without `content/`.
+    pub fn asset_destinations(&self, assets: &[std::path::PathBuf]) -> Vec<Vec<String>> {
+        let mut pages_by_folder: HashMap<&Path, Vec<&str>> = HashMap::default();
+        for e in &self.entries {
+            pages_by_folder
+                .entry(e.article.path.parent().unwrap_or(Path::new("")))
+                .or_default()
+                .push(&e.path);
+        }
+        assets
+            .iter()
+            .map(|asset| {
+                let folder = asset.parent().unwrap_or(Path::new(""));
+                let name = asset.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                match pages_by_folder.get(folder) {
+                    Some(pages) => pages.iter().map(|p| format!("{p}{name}")).collect(),
+                    None => {
+                        let own = asset.strip_prefix("content").unwrap_or(asset);
+                        vec![own.to_string_lossy().replace('\\', "/")]
+                    }
+                }
+            })
+            .collect()
+    }
+
     /// Looks an article up.
     pub fn get(&self, id: ArticleId) -> &Entry {
         &self.entries[id.index()]

@@ -23,7 +23,7 @@ fn library(articles: &[(&str, &str, &str)]) -> Library {
         Selection { drafts: false, future: false, now: Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap() };
     let (mut lib, errors) = Library::build(parsed, &[], Tz::UTC, &selection);
     assert!(errors.is_empty(), "{errors:?}");
-    lib.render_markdown(&MarkdownConfig::default(), "/", &mut crate::cache::Cache::new());
+    lib.render_markdown(&MarkdownConfig::default(), "/", &[], &mut crate::cache::Cache::new());
     lib
 }
 

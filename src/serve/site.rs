@@ -122,7 +122,10 @@ impl Preview {
         let ctx = ParseContext { tz: site.tz, default_author: &site.config.default_author };
         cache.begin(crate::cache_settings(&site.config, site.tz));
         let mut library = site.library.clone();
-        let links = self.links.get_or_init(|| Arc::new(library.link_map(&site.config.base_path()))).clone();
+        let links = self
+            .links
+            .get_or_init(|| Arc::new(library.link_map(&site.config.base_path(), &site.assets)))
+            .clone();
         let mut warnings: Vec<Diagnostic> =
             site.warnings.iter().filter(|w| !edits.iter().any(|(_, p)| **p == w.path)).cloned().collect();
         for &(id, path) in &edits {
