@@ -193,13 +193,18 @@ pub fn toml_diagnostic(path: &Path, text: &str, first_line: usize, err: &toml::d
     });
     if let Some((unknown, known)) = parse_unknown_field(&message) {
         let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
-        diag.message = format!("unknown key `{unknown}`");
-        diag.hint = Some(match did_you_mean(&unknown, &known_refs) {
-            Some(best) => format!("did you mean `{best}`? Known keys: {}", known.join(", ")),
-            None => format!("known keys are: {}", known.join(", ")),
-        });
+        let named = unknown_key(path, &unknown, &known_refs);
+        (diag.message, diag.hint) = (named.message, named.hint);
     }
     diag
+}
+
+/// An unknown key, with the closest known one suggested.
+pub fn unknown_key(path: &Path, unknown: &str, known: &[&str]) -> Diagnostic {
+    Diagnostic::new(path, format!("unknown key `{unknown}`")).hint(match did_you_mean(unknown, known) {
+        Some(best) => format!("did you mean `{best}`? Known keys: {}", known.join(", ")),
+        None => format!("known keys are: {}", known.join(", ")),
+    })
 }
 
 /// Reads serde's stable "unknown field `x`, expected one of `a`, `b`" message.

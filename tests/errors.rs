@@ -457,3 +457,35 @@ fn tags_that_share_a_slug_but_not_a_spelling_are_a_warning() {
     assert!(err.contains("--> content/news/cpp.md"), "{err}");
     assert!(!err.contains("`ai`"), "a change of case is the same name:\n{err}");
 }
+
+#[test]
+fn every_wrong_key_and_value_of_one_file_is_reported_at_its_place() {
+    let (_dir, site) = small_site(&[(
+        "content/news/many.md",
+        "+++\ntitle = 42\ndate = 2026-01-10\ntags = \"x\"\ndraft = \"yes\"\ncatgory = \"a\"\nimage = { alt = \"x\" }\n+++\nx\n",
+    )]);
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_reported(
+        &err,
+        "`title`: invalid type: integer `42`, expected a string",
+        "content/news/many.md:2:9",
+        "TOML",
+    );
+    assert_reported(
+        &err,
+        "`tags`: invalid type: string \"x\", expected a sequence",
+        "content/news/many.md:4:8",
+        "tags = [\"x\"]",
+    );
+    assert_reported(
+        &err,
+        "`draft`: invalid type: string \"yes\", expected a boolean",
+        "content/news/many.md:5:9",
+        "TOML",
+    );
+    assert_reported(&err, "unknown key `catgory`", "content/news/many.md:6:1", "did you mean `category`?");
+    assert_reported(&err, "`image` must be a file name", "content/news/many.md:7:9", "TOML");
+    assert!(err.contains("build failed with 5 problems"), "{err}");
+}

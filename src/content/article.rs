@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use toml::value::{Datetime, Offset};
 use toml::Spanned;
 
-use super::frontmatter::{self, Authors, FrontMatter, ImageField, SourceField, SplitError};
-use crate::error::{line_col, toml_diagnostic, Diagnostic};
+use super::frontmatter::{self, Authors, FrontMatter, ImageField, KeyError, SourceField, SplitError};
+use crate::error::{line_col, toml_diagnostic, unknown_key, Diagnostic};
 use crate::slugs;
 
 /// A news article as the model holds it.
@@ -120,8 +120,30 @@ impl Article {
     pub fn parse(path: &Path, text: &str, ctx: &ParseContext) -> Result<Article, Vec<Diagnostic>> {
         let split = frontmatter::split(text).map_err(|e| vec![split_diagnostic(path, e)])?;
         let fm_line = split.front_matter_line;
-        let raw: FrontMatter = toml::from_str(split.front_matter)
-            .map_err(|e| vec![toml_diagnostic(path, split.front_matter, fm_line, &e)])?;
+        let raw: FrontMatter = frontmatter::parse(split.front_matter).map_err(|errors| {
+            let text = split.front_matter;
+            let diagnostic = |error: KeyError| match error {
+                KeyError::Value { key, error, span } => {
+                    let mut diagnostic = toml_diagnostic(path, text, fm_line, &error);
+                    if diagnostic.line.is_none() {
+                        let (line, col) = line_col(text, span.start);
+                        diagnostic = diagnostic.at(line + fm_line - 1, Some(col));
+                    }
+                    // A type error says what it expected, not of which key: name the key.
+                    match key.filter(|k| !diagnostic.message.starts_with(&format!("`{k}`"))) {
+                        Some(key) => {
+                            Diagnostic { message: format!("`{key}`: {}", diagnostic.message), ..diagnostic }
+                        }
+                        None => diagnostic,
+                    }
+                }
+                KeyError::Unknown { key, span } => {
+                    let (line, col) = line_col(text, span.start);
+                    unknown_key(path, &key, &frontmatter::KEYS).at(line + fm_line - 1, Some(col))
+                }
+            };
+            errors.into_iter().map(diagnostic).collect::<Vec<_>>()
+        })?;
         let mut checker = Checker { path, text: split.front_matter, first_line: fm_line, errors: Vec::new() };
         let article = checker.unpack(raw, split.body, split.body_line, ctx);
         match article {

@@ -67,9 +67,87 @@ pub fn normalise(text: String) -> String {
     }
 }
 
+/// A key of the front matter that could not be read.
+#[derive(Debug)]
+pub enum KeyError {
+    /// A key FORMAT.md does not define, and where it is.
+    Unknown { key: String, span: std::ops::Range<usize> },
+    /// A value of the wrong type or shape: the key, the error, and the value's place (for
+    /// errors that do not carry one, such as those of the either-or keys).
+    Value { key: Option<String>, error: toml::de::Error, span: std::ops::Range<usize> },
+}
+
+/// The front matter's keys every article may have, in FORMAT.md's order.
+pub const KEYS: [&str; 14] = [
+    "title", "date", "updated", "summary", "author", "category", "tags", "source", "image", "slug", "draft",
+    "aliases", "related", "extra",
+];
+
+/// Reads front matter TOML key by key, so that a file with several wrong keys or values
+/// reports every one of them at its place (a whole-struct read stops at the first). A TOML
+/// syntax error is the one problem reported, as nothing after it can be read.
+pub fn parse(text: &str) -> Result<FrontMatter, Vec<KeyError>> {
+    use toml::de::{DeTable, ValueDeserializer};
+    let table = DeTable::parse(text).map_err(|error| {
+        let span = error.span().unwrap_or_default();
+        vec![KeyError::Value { key: None, error, span }]
+    })?;
+    let mut raw = FrontMatter::default();
+    let mut errors = Vec::new();
+    for (key, value) in table.into_inner() {
+        let span = key.span();
+        let name = key.into_inner();
+        let value = Value { key: name.as_ref(), span: value.span(), de: ValueDeserializer::from(value) };
+        let e = &mut errors;
+        match name.as_ref() {
+            "title" => raw.title = value.read(e),
+            "date" => raw.date = value.read(e),
+            "updated" => raw.updated = value.read(e),
+            "summary" => raw.summary = value.read(e),
+            "author" => raw.author = value.read(e),
+            "category" => raw.category = value.read(e),
+            "tags" => raw.tags = value.read(e),
+            "source" => raw.source = value.read(e),
+            "image" => raw.image = value.read(e),
+            "slug" => raw.slug = value.read(e),
+            "draft" => raw.draft = value.read(e),
+            "aliases" => raw.aliases = value.read(e),
+            "related" => raw.related = value.read(e),
+            "extra" => raw.extra = value.read(e),
+            _ => e.push(KeyError::Unknown { key: name.to_string(), span }),
+        }
+    }
+    if errors.is_empty() {
+        Ok(raw)
+    } else {
+        errors.sort_by_key(|e| match e {
+            KeyError::Unknown { span, .. } => span.start,
+            KeyError::Value { error, span, .. } => error.span().unwrap_or(span.clone()).start,
+        });
+        Err(errors)
+    }
+}
+
+/// One key's value, to be read as the type of its field.
+struct Value<'k, 'de> {
+    key: &'k str,
+    span: std::ops::Range<usize>,
+    de: toml::de::ValueDeserializer<'de>,
+}
+
+impl<'de> Value<'_, 'de> {
+    /// The value as a `T`, or none, with the error noted.
+    fn read<T: Deserialize<'de>>(self, errors: &mut Vec<KeyError>) -> Option<T> {
+        let (key, span) = (self.key.to_string(), self.span);
+        T::deserialize(self.de)
+            .map_err(|error| errors.push(KeyError::Value { key: Some(key), error, span }))
+            .ok()
+    }
+}
+
 /// The front matter as written: every key optional here, checked in `Article::from_raw`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Read key by key (`parse`); each key's type is the serde type of its value.
+#[derive(Debug, Default)]
 pub struct FrontMatter {
     pub title: Option<Spanned<String>>,
     pub date: Option<Spanned<Datetime>>,
