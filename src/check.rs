@@ -33,6 +33,9 @@ pub struct CheckReport {
     pub external_links: usize,
     /// Every broken link, sorted by page.
     pub broken: Vec<BrokenLink>,
+    /// Ids that more than one element of a page has, as (page, id), sorted: a link to such
+    /// an `#id` finds only the first, and HTML allows each id once.
+    pub repeated_ids: Vec<(String, String)>,
 }
 
 /// Limits for external checks.
@@ -49,6 +52,8 @@ pub struct ExternalCheck {
 struct Scan {
     links: Vec<String>,
     ids: HashSet<String>,
+    /// `id` values a second element has too.
+    repeated_ids: Vec<String>,
 }
 
 /// Builds the site in memory (nothing is written) and checks its links.
@@ -100,6 +105,7 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
         report.broken.extend(page.broken);
         anchors.extend(page.anchors);
         externals.extend(page.external.into_iter().map(|link| (link, page.url.clone())));
+        report.repeated_ids.extend(page.repeated_ids.into_iter().map(|id| (page.url.clone(), id)));
         ids.insert(page.file, page.ids);
     }
     for anchor in anchors {
@@ -123,6 +129,7 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
         }
     }
     report.broken.sort();
+    report.repeated_ids.sort();
     Ok(report)
 }
 
@@ -163,6 +170,7 @@ struct PageCheck {
     /// Its URL path (`/world/a/`).
     url: String,
     ids: HashSet<String>,
+    repeated_ids: Vec<String>,
     internal_links: usize,
     /// Internal links to no page or file.
     broken: Vec<BrokenLink>,
@@ -195,6 +203,7 @@ fn check_page(
         file: file.to_string(),
         url,
         ids: scan.ids,
+        repeated_ids: scan.repeated_ids,
         internal_links: 0,
         broken: Vec::new(),
         anchors: Vec::new(),
@@ -314,7 +323,9 @@ fn scan(html: &str, selectors: &Selectors) -> Scan {
             if let Some(value) = el.get_attribute(attribute) {
                 let mut found = found.borrow_mut();
                 if as_id {
-                    found.ids.insert(value);
+                    if !found.ids.insert(value.clone()) && attribute == "id" {
+                        found.repeated_ids.push(value);
+                    }
                 } else {
                     found.links.push(value);
                 }

@@ -78,8 +78,8 @@ pub enum Error {
     /// The build was interrupted (Ctrl-C) before the output folder changed.
     #[error("interrupted: the output folder was not changed")]
     Interrupted,
-    /// `check` found broken links (already printed, one by one).
-    #[error("{}", crate::ui::counted(*.0, "broken link"))]
+    /// `check` found broken links or repeated ids (already printed, one by one).
+    #[error("{}", crate::ui::counted(*.0, "problem"))]
     Check(usize),
     /// The command line names something that does not exist.
     #[error("{0}")]

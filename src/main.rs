@@ -125,21 +125,29 @@ impl CheckArgs {
         for b in &report.broken {
             ui.error(&format!("broken link `{}` on {}: {}", b.target, b.page, b.reason));
         }
+        for (page, id) in &report.repeated_ids {
+            ui.error(&format!(
+                "id `{id}` is on more than one element of {page}: a link to #{id} finds only the first"
+            ));
+        }
         let external = if self.external {
             format!(", {}", counted(report.external_links, "external URL"))
         } else {
             String::new()
         };
+        let repeated = match report.repeated_ids.len() {
+            0 => String::new(),
+            n => format!(", {}", counted(n, "repeated id")),
+        };
         ui.status(&format!(
-            "Checked {}, {}{external}: {} broken",
+            "Checked {}, {}{external}: {} broken{repeated}",
             counted(report.pages, "page"),
             counted(report.internal_links, "internal link"),
             report.broken.len()
         ));
-        if report.broken.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Check(report.broken.len()))
+        match report.broken.len() + report.repeated_ids.len() {
+            0 => Ok(()),
+            problems => Err(Error::Check(problems)),
         }
     }
 }

@@ -35,6 +35,22 @@ fn broken_pages_and_anchors_are_reported_with_their_page() {
     assert!(stdout(&out).contains(": 4 broken"), "{}", stdout(&out));
 }
 
+#[test]
+fn an_id_on_two_elements_of_a_page_is_reported() {
+    let (_dir, site) = common::site_copy("basic");
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    write(&site.join("config.toml"), &format!("{config}\n[markdown]\nraw_html = \"allow\"\n"));
+    write(
+        &site.join("content/world/ids.md"),
+        "+++\ntitle = \"Ids\"\ndate = 2026-11-20\n+++\n\n<p id=\"twice\">a</p>\n\n<p id=\"twice\">b</p>\n",
+    );
+    let out = broadsheet(&site, &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: id `twice` is on more than one element of /world/ids/"), "{err}");
+    assert!(stdout(&out).contains(": 0 broken, 1 repeated id"), "{}", stdout(&out));
+}
+
 /// Serves `/ok` with 200 and everything else with 404, for `requests` connections.
 fn serve(requests: usize) -> (String, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
