@@ -230,6 +230,9 @@ impl Library {
     /// relative links to it work as written; in a folder with no article, at its own path
     /// without `content/`.
     pub fn asset_destinations(&self, assets: &[std::path::PathBuf]) -> Vec<Vec<String>> {
+        if assets.is_empty() {
+            return Vec::new(); // most sites: no map of 100,000 articles' folders to build
+        }
         let mut pages_by_folder: HashMap<&Path, Vec<&str>> = HashMap::default();
         for e in &self.entries {
             pages_by_folder
