@@ -112,6 +112,38 @@ fn a_template_error_names_template_line_and_page() {
 }
 
 #[test]
+fn an_error_in_a_parent_template_or_macro_file_names_that_file_and_line() {
+    let (_dir, site) = common::site_copy("basic");
+    let builtin = |name: &str| {
+        std::fs::read_to_string(format!("{}/templates/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    };
+    // Tera blames the page's template (index.html) for what its parent or a macro does.
+    let base =
+        builtin("base.html").replacen("<main id=\"main\"", "{{ page.no_such_value }}\n<main id=\"main\"", 1);
+    let line = base.lines().position(|l| l.contains("no_such_value")).unwrap() + 1;
+    write(&site.join("templates/base.html"), &base);
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert!(err.contains(&format!("--> templates/base.html:{line}")), "{err}");
+    std::fs::remove_file(site.join("templates/base.html")).unwrap();
+
+    let macros = builtin("macros.html").replacen(
+        "{{ article.date.display }}",
+        "{{ article.date.display | no_such_filter }}",
+        1,
+    );
+    let line = macros.lines().position(|l| l.contains("no_such_filter")).unwrap() + 1;
+    write(&site.join("templates/macros.html"), &macros);
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert!(err.contains("Filter 'no_such_filter' not found"), "{err}");
+    assert!(err.contains(&format!("--> templates/macros.html:{line}")), "{err}");
+    std::fs::remove_file(site.join("templates/macros.html")).unwrap();
+
+    write(&site.join("templates/article.html"), "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ article.title | upper_case }}</h1>\n{% endblock content %}\n");
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert!(err.contains("--> templates/article.html:3"), "an unknown filter has its line:\n{err}");
+}
+
+#[test]
 fn a_template_syntax_error_names_the_line() {
     let (_dir, site) = common::site_copy("basic");
     write(

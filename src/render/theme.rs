@@ -145,14 +145,51 @@ impl Theme {
             .and_then(|rest| rest.split('\'').next())
             .filter(|n| self.sources.iter().any(|(name, _, _)| name == n))
             .unwrap_or(template);
-        let (shown, line) = match self.sources.iter().find(|(n, _, _)| n == failing) {
-            Some((_, source, shown)) => (shown.clone(), guess_line(source, &chain)),
-            None => (failing.to_string(), None),
+        let (shown, line) = self.locate(failing, &chain);
+        let hint = if shown.starts_with("built-in theme") {
+            "a template of yours may feed it a value it cannot use; check the values the README lists for it"
+        } else {
+            "fix the template, or delete your copy to use the built-in one"
         };
-        let mut d = Diagnostic::new(shown, format!("template error while rendering {page}: {chain}"))
-            .hint("fix the template, or delete your copy to use the built-in one");
+        let mut d =
+            Diagnostic::new(shown, format!("template error while rendering {page}: {chain}")).hint(hint);
         d.line = line;
         d
+    }
+
+    /// The template file and line an error of `failing` comes from. Tera names the page's
+    /// template even when the fault is in a template it extends or a macro file it imports,
+    /// so those are searched too for what the message names (the page's own template first,
+    /// or its parents first when Tera says the error happened in one), then any other.
+    fn locate(&self, failing: &str, chain: &str) -> (String, Option<usize>) {
+        let mut order: Vec<&str> = Vec::new();
+        if let Ok(template) = self.tera.get_template(failing) {
+            let parents = template.parents.iter().map(String::as_str);
+            if chain.contains("error happened in a parent template") {
+                order.extend(parents);
+                order.push(failing);
+            } else {
+                order.push(failing);
+                order.extend(parents);
+            }
+            let chain_templates: Vec<&str> = order.clone();
+            for name in chain_templates {
+                if let Ok(t) = self.tera.get_template(name) {
+                    order.extend(t.imported_macro_files.iter().map(|(file, _)| file.as_str()));
+                }
+            }
+        }
+        order.extend(self.sources.iter().map(|(name, _, _)| name.as_str()));
+        let mut seen = std::collections::HashSet::new();
+        for name in order.into_iter().filter(|n| seen.insert(*n)) {
+            if let Some((_, source, shown)) = self.sources.iter().find(|(n, _, _)| n == name) {
+                if let Some(line) = guess_line(source, chain) {
+                    return (shown.clone(), Some(line));
+                }
+            }
+        }
+        let shown = self.sources.iter().find(|(n, _, _)| n == failing).map(|(_, _, shown)| shown.clone());
+        (shown.unwrap_or_else(|| failing.to_string()), None)
     }
 }
 
@@ -261,10 +298,29 @@ fn error_chain(err: &tera::Error) -> String {
     parts.join(": ")
 }
 
-/// Finds the line of the first backquoted name in the message (e.g. a missing variable).
+/// Finds the line of what the message names: a missing variable (`page.nosuch`, backquoted)
+/// where the template uses it, or an unknown filter, test or function ('nosuch') where the
+/// template calls it (`| nosuch`, `is nosuch`, `nosuch(`).
 fn guess_line(source: &str, message: &str) -> Option<usize> {
-    let name = message.split('`').nth(1)?;
-    source.lines().position(|l| l.contains(name)).map(|i| i + 1)
+    let called = ["Filter '", "Test '", "Function '"].iter().find_map(|kind| {
+        let name = message.split(kind).nth(1)?.split('\'').next()?;
+        Some((*kind, name))
+    });
+    let found = |line: &str| match called {
+        Some(("Filter '", name)) => line.split('|').skip(1).any(|after| {
+            after.trim_start().split(|c: char| !c.is_alphanumeric() && c != '_').next() == Some(name)
+        }),
+        Some(("Test '", name)) => line.split(" is ").skip(1).any(|after| {
+            let after = after.trim_start().strip_prefix("not ").unwrap_or(after.trim_start());
+            after.split(|c: char| !c.is_alphanumeric() && c != '_').next() == Some(name)
+        }),
+        Some((_, name)) => line.contains(&format!("{name}(")),
+        None => message.split('`').nth(1).is_some_and(|name| line.contains(name)),
+    };
+    if called.is_none() && message.split('`').nth(1).is_none() {
+        return None;
+    }
+    source.lines().position(found).map(|i| i + 1)
 }
 
 fn parse_error(sources: &[(String, String, String)], err: &tera::Error) -> Diagnostic {
