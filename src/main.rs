@@ -411,6 +411,7 @@ fn main() -> ExitCode {
     };
     let ui = Ui { verbosity };
     let needs_site = !matches!(cli.command, Command::Init(_) | Command::Completions(_) | Command::New(_));
+    let builds = matches!(cli.command, Command::Build(_));
     let result = if needs_site { scaffold::require_site(&cli.source) } else { Ok(()) };
     let result = result.and_then(|()| match cli.command {
         Command::Init(args) => args.run(ui),
@@ -428,7 +429,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            report_error(ui, &err);
+            report_error(ui, &err, builds);
             ExitCode::from(match err {
                 Error::Usage(_) => 2,
                 Error::Interrupted => 130,
@@ -438,8 +439,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints every problem, cargo style, then a count.
-fn report_error(ui: Ui, err: &Error) {
+/// Prints every problem, cargo style, then a count (for `build`, with the word that the
+/// output folder is as it was).
+fn report_error(ui: Ui, err: &Error, builds: bool) {
     let diagnostics = err.diagnostics();
     if let Error::Check(_) = err {
         return; // each broken link was printed already
@@ -451,11 +453,12 @@ fn report_error(ui: Ui, err: &Error) {
     for d in &diagnostics {
         ui.error(&format!("{d}\n"));
     }
-    let n = diagnostics.len();
-    ui.error(&format!(
-        "build failed with {n} problem{}; the output folder was not changed",
-        if n == 1 { "" } else { "s" }
-    ));
+    let problems = counted(diagnostics.len(), "problem");
+    if builds {
+        ui.error(&format!("build failed with {problems}; the output folder was not changed"));
+    } else {
+        ui.error(&format!("stopped by {problems}"));
+    }
 }
 
 #[cfg(test)]

@@ -311,3 +311,45 @@ fn a_missing_site_folder_or_content_folder_is_named_with_what_to_do() {
     assert!(stderr(&out).contains("the site has no content/ folder"), "{}", stderr(&out));
     assert!(stderr(&out).contains("broadsheet new"), "{}", stderr(&out));
 }
+
+#[test]
+fn templates_have_teras_builtins_and_a_bare_date_shows_no_time_of_day() {
+    let (_dir, site) = common::site_copy("basic");
+    write(
+        &site.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p id=\"b\">{{ \"2026-11-24T09:30:00Z\" | date(format=\"%Y\") }} \
+         {{ \"Zürich Café\" | slugify }} {{ \"a b&c\" | urlencode }} {{ now() | date(format=\"%Y\") | length }}</p>{% endblock content %}",
+    );
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    let config = format!("date_format = \"%H:%M, %-d %B %Y\"\nday_format = \"%-d %B %Y\"\n{config}");
+    write(&site.join("config.toml"), &config);
+    write(&site.join("content/world/bare.md"), "+++\ntitle = \"Bare date\"\ndate = 2026-11-20\n+++\nText.\n");
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(site.join("public/404.html")).unwrap();
+    assert!(page.contains("<p id=\"b\">2026 zurich-cafe a%20b%26c 4</p>"), "{page}");
+    let bare = std::fs::read_to_string(site.join("public/world/bare/index.html")).unwrap();
+    assert!(bare.contains(">20 November 2026</time>"), "the day alone, not 00:00:\n{bare}");
+    let timed = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
+    assert!(timed.contains(":"), "a date with a time of day keeps it");
+}
+
+#[test]
+fn empty_lists_say_so_and_other_commands_do_not_speak_of_a_build() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("config.toml"), "base_url = \"https://example.org/\"\n");
+    write(&dir.path().join("content/news/one.md"), "+++\ntitle = \"One\"\ndate = 2026-11-20\n+++\nText.\n");
+    assert!(broadsheet(dir.path(), &["build"]).status.success());
+    let tags = std::fs::read_to_string(dir.path().join("public/tags/index.html")).unwrap();
+    assert!(tags.contains("Nothing here yet.") && !tags.contains("<ul class=\"group-list\">"), "{tags}");
+    let day = std::fs::read_to_string(dir.path().join("public/2026/11/20/index.html")).unwrap();
+    assert!(!day.contains("class=\"prev-next\""), "no empty navigation on the only day");
+    let not_found = std::fs::read_to_string(dir.path().join("public/404.html")).unwrap();
+    assert!(not_found.contains("<meta name=\"description\""), "{not_found}");
+
+    write(&dir.path().join("templates/article.html"), "{{ article.title }\n");
+    let out = broadsheet(dir.path(), &["theme", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("stopped by 1 problem"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("build failed"), "{}", stderr(&out));
+}

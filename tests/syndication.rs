@@ -324,9 +324,19 @@ fn search_matches_words_from_their_start() {
         &site.join("content/world/election-hi.md"),
         "+++\ntitle = \"भारत में चुनाव\"\ndate = 2026-11-18T09:00:00\nslug = \"election-hi\"\n+++\n\nमतदान शुरू।\n",
     );
+    write(
+        &site.join("content/world/lodz.md"),
+        "+++\ntitle = \"Łódź and Østersund twin their harbours\"\ndate = 2026-11-17T09:00:00\n\
+         summary = \"The two cities signed an agreement on ferries, freight and student exchanges, the mayors \
+         announced after a meeting that ran late into the evening, and they will meet again in the spring at Gdynia.\"\n+++\n\nText.\n",
+    );
     let out = broadsheet(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let search = |query: &str| search_page(dir.path(), &site, query).titles;
+    let twins = "Łódź and Østersund twin their harbours";
+    assert_eq!(search("lodz"), [twins], "Ł is spelt L, whatever the accents");
+    assert_eq!(search("ostersund"), [twins], "Ø is spelt O");
+    assert_eq!(search("gdynia"), [twins], "the summary's last word, past what a result shows");
     let accelerators = "Chipmakers race to build AI accelerators";
     assert_eq!(search("AI"), [accelerators], "not \"said\"");
     assert_eq!(search("said"), ["Minister said talks would resume"]);
@@ -392,6 +402,12 @@ fn search_index_is_split_and_loaded_only_as_far_as_a_search_needs() {
     let found = search_page(dir.path(), &site, "lighthouse");
     assert!(found.titles.is_empty());
     assert_eq!(found.status, "No articles match. Older articles could not be searched.");
+    let found = search_page(dir.path(), &site, "shipping dispatch 11");
+    assert!(!found.titles.is_empty() && found.titles.len() < 50, "{:?}", found.titles);
+    assert_eq!(
+        found.status,
+        format!("{} results. Older articles could not be searched.", found.titles.len())
+    );
     std::fs::write(&oldest, saved).unwrap();
 
     // A new article goes into search-index.json; the numbered files stay as they were.

@@ -301,7 +301,7 @@ impl Feeds<'_, '_> {
             c: &v.library.categories[e.category].name,
             d: v.date(e.article.date, false).display,
             k: e.tags.iter().map(|&t| v.library.tags[t].name.as_str()).collect(),
-            s: crate::markdown::excerpt(&e.article.summary, 160),
+            s: &e.article.summary,
             t: &e.article.title,
             u: v.url(&e.path),
         });
@@ -345,7 +345,7 @@ struct SearchRecord<'a> {
     c: &'a str,
     d: String,
     k: Vec<&'a str>,
-    s: String,
+    s: &'a str,
     t: &'a str,
     u: String,
 }

@@ -241,7 +241,10 @@ impl<'a> Renderer<'a> {
                 ctx.insert("target", &v.card(*id));
                 ("alias.html", lib.get(*id).article.title.clone(), String::new(), "alias")
             }
-            Page::NotFound => ("404.html", "Page not found".into(), String::new(), "404"),
+            Page::NotFound => {
+                let description = format!("The page you asked for is not on {}.", config.title);
+                ("404.html", "Page not found".into(), description, "404")
+            }
             Page::Search => {
                 ctx.insert("search_parts", &v.search_parts());
                 ("search.html", "Search".into(), format!("Search {}", config.title), "search")

@@ -195,7 +195,8 @@ impl Theme {
 
 /// The theme's part of every page fingerprint: the Broadsheet version and every template's
 /// name and source. Pages see nothing else from outside their context, except through
-/// Tera's `get_env`; a theme that calls it also fingerprints the whole environment.
+/// Tera's `get_env`, `now` and `get_random`: a theme that calls the first also fingerprints
+/// the whole environment, and one that calls the others the moment of the build.
 fn fingerprint(sources: &[(String, String, String)]) -> ContentHash {
     let mut hasher = blake3::Hasher::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -212,6 +213,11 @@ fn fingerprint(sources: &[(String, String, String)]) -> ContentHash {
                 hasher.update(part);
             }
         }
+    }
+    // `now()` and `get_random()` give another value on every build: so do the pages.
+    if sources.iter().any(|(_, source, _)| source.contains("now(") || source.contains("get_random(")) {
+        let moment = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        hasher.update(&moment.as_nanos().to_le_bytes());
     }
     *hasher.finalize().as_bytes()
 }

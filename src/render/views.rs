@@ -281,9 +281,12 @@ impl<'a> Views<'a> {
     /// A moment as templates show it; with `has_time`, its time of day too.
     pub fn date(&self, date: DateTime<Utc>, has_time: bool) -> DateView {
         let local = date.with_timezone(&self.tz);
+        // A bare date has no time of day to show: when `date_format` shows one (then there is
+        // no separate `time_items`), the day's format shows it instead of a false 00:00.
+        let items = if has_time || self.time_items.is_some() { &self.date_items } else { &self.day_items };
         DateView {
             iso: local.to_rfc3339(),
-            display: local.format_with_items(self.date_items.iter()).to_string(),
+            display: local.format_with_items(items.iter()).to_string(),
             time: self
                 .time_items
                 .as_ref()
