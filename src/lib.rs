@@ -237,6 +237,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         if !conflicts.errors.is_empty() {
             return Err(Error::Content(conflicts.errors));
         }
+        // A file of static/ replacing a page (a warning): the page is not rendered at all.
+        let pages = if conflicts.warnings.is_empty() { pages } else { not_copied(&renderer, pages, &copies) };
         warnings.extend(conflicts.warnings);
         let output = options.output.clone().unwrap_or_else(|| site.join("public"));
         let staging = Staging::create(site, &output)?;
@@ -303,6 +305,12 @@ pub fn pages_to_render(renderer: &Renderer, copies: &[assets::Copy]) -> Vec<Page
             _ => true,
         })
         .collect()
+}
+
+/// The pages whose output file no copy takes.
+fn not_copied(renderer: &Renderer, pages: Vec<Page>, copies: &[assets::Copy]) -> Vec<Page> {
+    let copied: std::collections::HashSet<&str> = copies.iter().map(|c| c.to.as_str()).collect();
+    pages.into_iter().filter(|p| !copied.contains(renderer.output_path(p).as_str())).collect()
 }
 
 /// Saves the page records once the article cache was saved (`articles_saved`); a failure

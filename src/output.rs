@@ -64,6 +64,14 @@ impl Staging {
     /// Checks that `target` may be written and creates the temporary folder beside it (or,
     /// when files could not be moved from beside it, inside it: see `stage_inside`).
     pub fn create(site: &Path, target: &Path) -> Result<Staging, Error> {
+        // `public/..` is the site folder: resolve such a path before anything is checked or made.
+        let resolved;
+        let target = if target.components().any(|c| c == Component::ParentDir) {
+            resolved = absolute(target);
+            resolved.as_path()
+        } else {
+            target
+        };
         let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name =
             target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
@@ -72,16 +80,17 @@ impl Staging {
         fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
         let work_dir = if inside { target } else { parent };
         let lock = lock_output(work_dir, &name, target)?;
-        if inside {
-            remove_stale_folders(target, &name)?;
-        }
+        // With the lock held, any temporary or backup folder of this output is a killed build's.
+        remove_stale_folders(work_dir, &name)?;
         let temp = work_dir.join(format!(".{name}.broadsheet-tmp-{}", std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(|e| Error::io("remove stale temporary folder", &temp, e))?;
         }
         fs::create_dir(&temp).map_err(|e| Error::io("create temporary folder", &temp, e))?;
-        // Staged inside, a new site cannot become the folder: its files move in one by one.
-        let update = inside || target.join(MARKER).is_file();
+        // A folder that exists (with a site of ours, or empty) is kept and its files updated
+        // one by one, so that its owner, mode and anything mounted on it stay; only a new
+        // folder is the temporary one renamed.
+        let update = inside || target.is_dir();
         let staging = Staging {
             target: target.to_path_buf(),
             temp,
@@ -105,7 +114,10 @@ impl Staging {
         let mut stamp = None;
         if !self.same_as_current(rel, &file.bytes) {
             let path = self.staging_path(rel)?;
-            stamp = write_file(&path, &file.bytes, !self.update).map_err(|e| Error::io("write", &path, e))?;
+            stamp = write_file(&path, &file.bytes, !self.update).map_err(|source| Error::Io {
+                context: format!("cannot write {} (into {})", file.path, self.temp.display()),
+                source,
+            })?;
             self.record_change(&file.path, path);
         }
         Ok(Staged { claimed: true, stamp })
@@ -221,6 +233,8 @@ impl Staging {
         let marker = marker_changed.then_some((MARKER, marker_path.as_path()));
         let stale: Vec<&str> =
             previous.iter().map(String::as_str).filter(|p| !produced.contains(*p)).collect();
+        let touched = changed.iter().map(|(rel, _)| rel.as_str()).chain(stale.iter().copied());
+        refuse_links_inside(&self.target, touched)?;
         let mut journal = Journal::new(&self.target, &self.temp);
         let moves = changed.iter().map(|(rel, staged)| (rel.as_str(), staged.as_path()));
         let applied = journal.apply(moves.chain(marker), &stale);
@@ -451,8 +465,31 @@ fn is_build_folder(entry: &str, name: &str) -> bool {
     entry.strip_prefix('.').and_then(|e| e.strip_prefix(name)).is_some_and(|e| e.starts_with(".broadsheet-"))
 }
 
-/// Removes temporary and backup folders that a killed build left inside the output folder
-/// (called with the lock held, so no other build is using them).
+/// Refuses an update that would write or delete through a symbolic link inside the output
+/// folder (`public/science -> /elsewhere`): every folder between the output folder and a
+/// file it touches must be a real folder (or not exist yet). Each folder is looked at once.
+fn refuse_links_inside<'r>(target: &Path, touched: impl Iterator<Item = &'r str>) -> Result<(), Error> {
+    let mut checked: FxHashSet<&str> = FxHashSet::default();
+    for rel in touched {
+        for (end, _) in rel.match_indices('/') {
+            let folder = &rel[..end];
+            if !checked.insert(folder) {
+                continue;
+            }
+            let path = target.join(folder);
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(Error::refused(
+                    format!("{} is a symbolic link inside the output folder; a build writes only inside the output folder", path.display()),
+                    "replace the link with a folder of its own (or delete it): the build makes the folders it needs",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Removes temporary and backup folders that a killed build left beside or inside the
+/// output folder (`work_dir`; called with the lock held, so no other build is using them).
 fn remove_stale_folders(target: &Path, name: &str) -> Result<(), Error> {
     for entry in fs::read_dir(target).map_err(|e| Error::io("read", target, e))?.flatten() {
         let entry_name = entry.file_name().to_string_lossy().to_string();
@@ -548,7 +585,8 @@ fn remove_empty_folders(target: &Path, stale: &[&str]) {
 
 /// The path with symbolic links resolved, so that two spellings of one folder compare
 /// equal; for a path that does not exist yet, its nearest folder that does, resolved, with
-/// the rest as written (`link-to-content/out` is `content/out` of the site).
+/// the rest as written (`link-to-content/out` is `content/out` of the site) and its `..`
+/// taken back (`public/..` is the site folder).
 pub fn absolute(path: &Path) -> PathBuf {
     if let Ok(resolved) = fs::canonicalize(path) {
         return resolved;
@@ -556,14 +594,25 @@ pub fn absolute(path: &Path) -> PathBuf {
     let written = std::path::absolute(path).unwrap_or(path.to_path_buf());
     let mut rest = Vec::new();
     let mut existing = written.as_path();
-    while let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) {
-        rest.push(name);
+    loop {
+        let (Some(parent), Some(last)) = (existing.parent(), existing.components().next_back()) else {
+            return written;
+        };
+        rest.push(last);
         existing = parent;
         if let Ok(resolved) = fs::canonicalize(existing) {
-            return rest.iter().rev().fold(resolved, |path, name| path.join(name));
+            return rest.iter().rev().fold(resolved, |mut path, part| {
+                match part {
+                    Component::ParentDir => {
+                        path.pop();
+                    }
+                    Component::CurDir => {}
+                    other => path.push(other),
+                }
+                path
+            });
         }
     }
-    written
 }
 
 /// Refuses output folders that are not ours or that would swallow the site. `name` and

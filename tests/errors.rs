@@ -378,6 +378,10 @@ fn a_copied_file_in_the_place_of_a_page_is_an_error_and_a_static_page_a_warning(
     assert!(err.contains("--> static/index.html"), "{err}");
     let front = std::fs::read_to_string(site.join("public/index.html")).unwrap();
     assert_eq!(front, "<p>our own front page</p>");
+    let summary = common::stdout(&out);
+    let (files, written) = (summary.split(" files").next().unwrap(), summary.split(" written").next().unwrap());
+    let count = |text: &str| text.rsplit(|c: char| !c.is_ascii_digit()).next().unwrap().to_string();
+    assert_eq!(count(files), count(written), "each file counted once: {summary}");
 }
 
 #[test]

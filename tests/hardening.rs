@@ -421,6 +421,57 @@ ls -A "$D/mnt" > "$D/left"
     let err = read("stderr");
     assert_eq!(read("code").trim(), "1", "{err}");
     assert!(err.contains("No space left on device"), "{err}");
+    // The file named is the site's (`world/long/index.html`), not its staged number.
+    let named =
+        err.split("cannot write ").nth(1).and_then(|rest| rest.split(" (into ").next()).unwrap_or_default();
+    assert!(!named.is_empty() && !named.starts_with('/') && named.contains('.'), "{err}");
     assert_eq!(read("diff-code").trim(), "0", "the last site changed: {}", read("diff"));
     assert!(!read("left").contains("broadsheet-tmp"), "temporary folder left: {}", read("left"));
+}
+
+#[test]
+fn an_existing_empty_output_folder_is_kept_with_its_owner_and_mode() {
+    // What `docker run -v` makes on the host before the first build: an empty folder that a
+    // bind mount shares. Replacing it would leave the mount looking at the old, empty one.
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let (dir, site) = common::site_copy("basic");
+    let out = dir.path().join("www");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o2775)).unwrap();
+    let before = std::fs::metadata(&out).unwrap();
+    // A build killed beside it left its temporary folder: the next build removes it.
+    write(&dir.path().join(".www.broadsheet-tmp-999999/world/index.html"), "half a site");
+    let built = broadsheet(&site, &["build", "-o", out.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let after = std::fs::metadata(&out).unwrap();
+    assert_eq!((after.ino(), after.mode()), (before.ino(), before.mode()), "the same folder, as it was");
+    assert!(out.join("world/summit/index.html").is_file());
+    assert!(build_folders(dir.path()).is_empty(), "{:?}", build_folders(dir.path()));
+    let clean = dir.path().join("clean");
+    assert!(broadsheet(&site, &["build", "--no-cache", "-o", clean.to_str().unwrap()]).status.success());
+    assert_eq!(common::read_tree(&out), common::read_tree(&clean));
+}
+
+#[test]
+fn an_output_path_through_dot_dot_or_a_link_inside_the_output_is_refused() {
+    let (dir, site) = common::site_copy("basic");
+    let up = broadsheet(&site, &["build", "-o", "public/.."]);
+    assert_eq!(up.status.code(), Some(1));
+    assert!(stderr(&up).contains("it contains the site itself"), "{}", stderr(&up));
+    assert!(!site.join("public").exists(), "nothing made on the way");
+
+    assert!(broadsheet(&site, &["build"]).status.success());
+    // A folder of the output replaced by a link to somewhere else: an update must not
+    // write or delete through it.
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::rename(site.join("public/world"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.join("public/world")).unwrap();
+    let before = common::read_tree(&elsewhere);
+    let summit = site.join("content/world/summit.md");
+    let text = std::fs::read_to_string(&summit).unwrap();
+    std::fs::write(&summit, text.replace("Leaders meet in", "Presidents gather in")).unwrap();
+    let out = broadsheet(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is a symbolic link inside the output folder"), "{}", stderr(&out));
+    assert_eq!(common::read_tree(&elsewhere), before, "nothing written or deleted through the link");
 }

@@ -251,11 +251,18 @@ impl Engine {
         for m in self.top_matches(library, id, scratch) {
             push(&mut list, m.id, false);
         }
+        // The newest of the category fill the rest: with `include_newer = false`, the newest
+        // of those published before this one, as for the matches.
+        let earlier = |other: ArticleId| {
+            self.config.include_newer || self.dates[other.index()] <= self.dates[id.index()]
+        };
         for &other in &library.categories[entry.category].articles {
             if list.len() >= count {
                 break;
             }
-            push(&mut list, other, true);
+            if earlier(other) {
+                push(&mut list, other, true);
+            }
         }
         list
     }

@@ -178,6 +178,14 @@ fn include_newer_and_same_category_only_filter_candidates() {
     let older_only = RelatedConfig { include_newer: false, ..RelatedConfig::default() };
     let list = compute(&lib, &older_only, "en");
     assert!(list[bid.index()].iter().all(|r| r.fallback), "the bid is the first article of its story");
+    for (i, related) in list.iter().enumerate() {
+        let date = lib.entries[i].article.date;
+        assert!(
+            related.iter().all(|r| lib.get(r.id).article.date <= date),
+            "no newer article, not even to fill the list: {}",
+            lib.entries[i].path
+        );
+    }
     let same_cat = RelatedConfig { same_category_only: true, ..RelatedConfig::default() };
     let list = compute(&lib, &same_cat, "en");
     assert_eq!(paths(&lib, &list[bid.index()])[0], "business/tellimar-board/");
