@@ -251,7 +251,11 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         let records =
             if options.use_cache { PageRecords::open(site, &output) } else { PageRecords::default() };
         let current = Output { records: &records, staging: &staging, fingerprint: options.use_cache };
-        let (fingerprints, kept) = current.render_all(&renderer, &pages, progress, &cancelled)?;
+        let (fingerprints, kept) =
+            current.render_all(&renderer, &pages, progress, &cancelled).map_err(|e| match e {
+                Error::Template(_) => first_template_error(&renderer, &pages).unwrap_or(e),
+                other => other,
+            })?;
         clock.lap("render and write");
         if cancelled() {
             return Err(Error::Interrupted);
@@ -305,6 +309,12 @@ pub fn pages_to_render(renderer: &Renderer, copies: &[assets::Copy]) -> Vec<Page
             _ => true,
         })
         .collect()
+}
+
+/// The error of the first page, in page order, whose template fails: the same page on every
+/// run, whichever page a thread happened to fail on first. Only on a failed build.
+fn first_template_error(renderer: &Renderer, pages: &[Page]) -> Option<Error> {
+    pages.iter().find_map(|page| renderer.render(page).err()).map(Error::Template)
 }
 
 /// The pages whose output file no copy takes.
