@@ -95,7 +95,11 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
             let html = renderer.render(page).map_err(Error::Template)?.bytes;
             Ok(check_page(file, &String::from_utf8_lossy(&html), &selectors, base_url, &base_path, &known))
         })
-        .collect::<Result<Vec<PageCheck>, Error>>()?;
+        .collect::<Result<Vec<PageCheck>, Error>>()
+        .map_err(|e| match e {
+            Error::Template(_) => crate::first_template_error(&renderer, &pages).unwrap_or(e),
+            other => other,
+        })?;
     let mut report = CheckReport { pages: checked.len(), ..CheckReport::default() };
     let mut ids: HashMap<String, HashSet<String>> = HashMap::with_capacity(checked.len());
     let mut anchors = Vec::new();

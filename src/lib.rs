@@ -313,7 +313,7 @@ pub fn pages_to_render(renderer: &Renderer, copies: &[assets::Copy]) -> Vec<Page
 
 /// The error of the first page, in page order, whose template fails: the same page on every
 /// run, whichever page a thread happened to fail on first. Only on a failed build.
-fn first_template_error(renderer: &Renderer, pages: &[Page]) -> Option<Error> {
+pub(crate) fn first_template_error(renderer: &Renderer, pages: &[Page]) -> Option<Error> {
     pages.iter().find_map(|page| renderer.render(page).err()).map(Error::Template)
 }
 
