@@ -350,8 +350,19 @@ impl Config {
 /// build time).
 fn check_base_url(base_url: &str, text: &str) -> Option<Diagnostic> {
     let hint = "write the site's public address, e.g. base_url = \"https://example.org/\" or \"https://example.org/news/\"";
-    let problem = if base_url.chars().any(char::is_whitespace) {
+    base_url_problem(base_url)
+        .map(|why| key_error(text, "base_url", format!("base_url `{base_url}` {why}")).hint(hint))
+}
+
+/// What is wrong with a `base_url` (from config.toml or `--base-url`), if anything.
+pub fn base_url_problem(base_url: &str) -> Option<String> {
+    let after_scheme = base_url.split_once("://").map(|(_, rest)| rest);
+    if base_url.chars().any(char::is_whitespace) {
         Some("contains a space".to_string())
+    } else if after_scheme.is_some_and(|rest| rest.starts_with('/')) {
+        Some("has no host name".into())
+    } else if after_scheme.unwrap_or(base_url).contains("//") {
+        Some("has an empty part (`//`) in its path".into())
     } else if !base_url.contains("://") {
         base_url.contains(['?', '#']).then(|| "has a query or fragment (`?` or `#`)".to_string())
     } else {
@@ -366,8 +377,7 @@ fn check_base_url(base_url: &str, text: &str) -> Option<Diagnostic> {
             }
             Ok(_) => None,
         }
-    };
-    problem.map(|why| key_error(text, "base_url", format!("base_url `{base_url}` {why}")).hint(hint))
+    }
 }
 
 /// `language` must look like a BCP 47 tag (`en`, `de-CH`, `zh-Hant-TW`): pages, feeds and
@@ -375,12 +385,13 @@ fn check_base_url(base_url: &str, text: &str) -> Option<Diagnostic> {
 fn check_language(language: &str, text: &str) -> Option<Diagnostic> {
     let mut subtags = language.split('-');
     let primary = subtags.next().unwrap_or_default();
-    let well_formed = (2..=8).contains(&primary.len())
+    // Languages have two- or three-letter codes (ISO 639): `english` or `German` is a name.
+    let well_formed = (2..=3).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
         && subtags.all(|t| (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric()));
     (!well_formed).then(|| {
         key_error(text, "language", format!("`language` `{language}` is not a language tag"))
-            .hint("write a BCP 47 tag such as \"en\", \"de-CH\" or \"pt-BR\"")
+            .hint("write a BCP 47 tag, which starts with the language's two- or three-letter code: \"en\", \"de-CH\" or \"pt-BR\"")
     })
 }
 

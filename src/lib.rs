@@ -146,6 +146,9 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
     let site = &options.source;
     let mut loaded = Config::load(site)?;
     if let Some(url) = &options.base_url {
+        if let Some(why) = config::base_url_problem(url) {
+            return Err(Error::Usage(format!("--base-url `{url}` {why}")));
+        }
         loaded.config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
     }
     let config = loaded.config;

@@ -91,7 +91,7 @@ struct ServeArgs {
 }
 
 impl ServeArgs {
-    fn run(self, source: PathBuf) -> Result<(), Error> {
+    fn run(self, source: PathBuf, ui: Ui) -> Result<(), Error> {
         broadsheet::serve::serve(broadsheet::serve::ServeOptions {
             source,
             bind: self.bind,
@@ -99,6 +99,7 @@ impl ServeArgs {
             drafts: self.drafts,
             future: self.future,
             open: self.open,
+            quiet: ui.verbosity == Verbosity::Quiet,
         })
     }
 }
@@ -335,7 +336,7 @@ impl NewArgs {
         let path = scaffold::new_article(&source, &article)?;
         println!("{}", scaffold::shown(&source, &path).display());
         if self.draft {
-            ui.note("this is a draft: `broadsheet serve --drafts` or `build --drafts` shows it");
+            ui.note_aside("this is a draft: `broadsheet serve --drafts` or `build --drafts` shows it");
         }
         Ok(())
     }
@@ -419,7 +420,7 @@ fn main() -> ExitCode {
         Command::Build(args) => args.run(cli.source, ui),
         Command::Related(args) => args.run(cli.source),
         Command::Check(args) => args.run(cli.source, ui),
-        Command::Serve(args) => args.run(cli.source),
+        Command::Serve(args) => args.run(cli.source, ui),
         Command::Theme(command) => command.run(cli.source, ui),
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "broadsheet", &mut std::io::stdout());

@@ -142,6 +142,8 @@ fn sanitize(html: &str) -> String {
         .add_generic_attributes(["id", "class"])
         .add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // `<a name="note">`, an anchor older pages (and migrated archives) link to.
+        .add_tag_attributes("a", ["name"])
         .link_rel(None)
         .clean(html)
         .to_string()
@@ -424,6 +426,11 @@ mod tests {
         assert!(html.contains("type=\"checkbox\""), "{html}");
         assert!(html.contains("class=\"footnote-definition\""), "{html}");
         assert!(html.contains("<table>"), "{html}");
+        let anchor = with(
+            RawHtml::Sanitize,
+            "See [1](#note-1).\n\n<a name=\"note-1\" onclick=\"x()\">1</a>: a note.\n",
+        );
+        assert!(anchor.contains("<a name=\"note-1\">1</a>") && !anchor.contains("onclick"), "{anchor}");
     }
 
     #[test]

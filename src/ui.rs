@@ -65,6 +65,14 @@ impl Ui {
         }
     }
 
+    /// A `note:` on stderr, unless quiet: for a command whose stdout is its result alone
+    /// (`new` prints the path it wrote, for `$EDITOR "$(broadsheet new ...)"`).
+    pub fn note_aside(&self, text: &str) {
+        if self.verbosity > Verbosity::Quiet {
+            anstream::eprintln!("{}", labelled(NOTE, "note", text));
+        }
+    }
+
     /// A plain line on stdout, such as a summary, unless quiet.
     pub fn status(&self, text: &str) {
         if self.verbosity > Verbosity::Quiet {

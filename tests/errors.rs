@@ -214,6 +214,25 @@ fn every_problem_of_a_config_is_reported_with_its_line() {
         let err = stderr(&broadsheet(&site, &["build"]));
         assert_reported(&err, &format!("base_url `{base_url}` {why}"), "config.toml:1", "public address");
     }
+    write(&site.join("config.toml"), "language = \"english\"\n");
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert_reported(
+        &err,
+        "`language` `english` is not a language tag",
+        "config.toml:1",
+        "two- or three-letter code",
+    );
+    write(&site.join("config.toml"), "title = \"x\"\n");
+    for (flag, why) in [
+        ("ftp://example.org/", "is a `ftp:` address"),
+        ("https:///nohost/", "has no host name"),
+        ("https://example.org/news//", "has an empty part (`//`)"),
+    ] {
+        let out = broadsheet(&site, &["build", "--base-url", flag]);
+        assert_eq!(out.status.code(), Some(2), "a usage error: {}", stderr(&out));
+        assert!(stderr(&out).contains(&format!("--base-url `{flag}` {why}")), "{}", stderr(&out));
+    }
+    assert!(!site.join("public").exists(), "nothing built with a bad address");
     write(&site.join("config.toml"), "categories = \"News\"\n");
     let err = stderr(&broadsheet(&site, &["build"]));
     assert_reported(

@@ -206,3 +206,22 @@ fn the_site_is_the_same_built_on_one_thread_or_several() {
         assert!(differing.is_empty(), "with {threads} threads these files differ: {differing:?}");
     }
 }
+
+#[test]
+fn html_character_references_are_no_words_that_relate_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("config.toml"), "base_url = \"https://example.org/\"\n");
+    write(
+        &dir.path().join("content/news/ferry.md"),
+        "+++\ntitle = \"Harbour ferry timetable changes\"\ndate = 2026-11-28T12:00:00Z\n+++\nThe harbour ferry & tram timetable changes on Monday; boats leave at 7 & 9 when x < y.\n",
+    );
+    write(
+        &dir.path().join("content/news/chess.md"),
+        "+++\ntitle = \"Chess club elects new captain\"\ndate = 2026-11-28T12:30:00Z\n+++\nThe chess club & library committee voted; results & minutes follow, x > y.\n",
+    );
+    let out = broadsheet(dir.path(), &["related", "ferry"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!text.contains("amp") && !text.contains(" lt") && !text.contains(" gt"), "{text}");
+    assert!(!text.contains("1. Chess club") || text.contains("fallback"), "no real match: {text}");
+}

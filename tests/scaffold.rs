@@ -171,7 +171,12 @@ fn a_draft_is_built_only_with_drafts() {
     let (_dir, site) = new_site();
     let out = broadsheet(&site, &["new", "Not yet", "--draft"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("note: this is a draft"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("note: this is a draft"), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "content/news/not-yet.md\n",
+        "only the path, for $EDITOR \"$(broadsheet new ...)\""
+    );
     assert!(read(&site.join("content/news/not-yet.md")).contains("\ndraft = true\n"));
     let build = broadsheet(&site, &["build"]);
     assert!(stdout(&build).starts_with("Built 3 articles, "), "{}", stdout(&build));

@@ -321,6 +321,11 @@ fn folders_made_while_serving_are_watched_and_a_page_without_its_slash_redirects
     let (response, _) = raw(&addr, b"GET /world/summit?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert!(response.starts_with("HTTP/1.1 301"), "{response}");
     assert!(response.to_lowercase().contains("location: /world/summit/?x=1\r\n"), "{response}");
+    let (response, _) = raw(&addr, b"GET //world/summit HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(
+        response.to_lowercase().contains("location: /world/summit/\r\n"),
+        "never to a host `world`: {response}"
+    );
     let (response, _) = raw(&addr, b"GET /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert!(response.starts_with("HTTP/1.1 200"), "a file is served as it is");
 
@@ -344,4 +349,26 @@ fn folders_made_while_serving_are_watched_and_a_page_without_its_slash_redirects
         assert!(Instant::now() < deadline, "new folders' files not served: {} and {}", hello.0, missing.0);
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+#[test]
+fn a_scheduled_article_is_served_once_it_is_due_without_an_edit() {
+    let (_dir, site) = common::site_copy("basic");
+    let due = chrono::Utc::now() + chrono::Duration::seconds(3);
+    write(
+        &site.join("content/world/soon.md"),
+        &format!(
+            "+++\ntitle = \"Embargoed report\"\ndate = {}\n+++\nText.\n",
+            due.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+    );
+    let server = start(&site);
+    let url = format!("{}world/soon/", server.url);
+    assert_eq!(get(&url).0, 404, "not before its time");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get(&url).0 != 200 {
+        assert!(Instant::now() < deadline, "not served after its time");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(get(&server.url).1.contains("Embargoed report"), "and listed on the front page");
 }

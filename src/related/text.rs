@@ -162,6 +162,7 @@ fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
                 TAG_START if SKIP_TAGS => {
                     pos = text[pos..].find('>').map_or(text.len(), |end| pos + end + 1);
                 }
+                AMPERSAND if SKIP_TAGS => pos += entity_len(&bytes[pos..]),
                 NOT_ASCII => {
                     let c = text[pos..].chars().next()?;
                     if c.is_alphanumeric() {
@@ -186,12 +187,24 @@ fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// What a byte of UTF-8 text is to `words`: an ASCII letter or digit, `<`, any other ASCII
-/// character, or part of a character beyond ASCII (decoded to be classified).
+/// How many bytes of HTML starting at an `&` are a gap between words: a whole character
+/// reference (`&amp;`, `&#39;`), whose name is no word of the text, else the `&` alone.
+fn entity_len(html: &[u8]) -> usize {
+    let name = html.iter().skip(1).take(32).take_while(|b| b.is_ascii_alphanumeric() || **b == b'#').count();
+    if name > 0 && html.get(1 + name) == Some(&b';') {
+        name + 2
+    } else {
+        1
+    }
+}
+
+/// What a byte of UTF-8 text is to `words`: an ASCII letter or digit, `<`, `&`, any other
+/// ASCII character, or part of a character beyond ASCII (decoded to be classified).
 const ALPHANUMERIC: u8 = 0;
 const TAG_START: u8 = 1;
 const OTHER_ASCII: u8 = 2;
 const NOT_ASCII: u8 = 3;
+const AMPERSAND: u8 = 4;
 const BYTE_CLASS: [u8; 256] = {
     let mut class = [NOT_ASCII; 256];
     let mut byte = 0;
@@ -199,6 +212,7 @@ const BYTE_CLASS: [u8; 256] = {
         class[byte] = match byte as u8 {
             b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALPHANUMERIC,
             b'<' => TAG_START,
+            b'&' => AMPERSAND,
             _ => OTHER_ASCII,
         };
         byte += 1;
@@ -206,8 +220,9 @@ const BYTE_CLASS: [u8; 256] = {
     class
 };
 
-/// The text of an HTML fragment: each tag replaced by a space, each `&` too (entities are
-/// left as words' neighbours). Copies the text between them in slices.
+/// The text of an HTML fragment: each tag replaced by a space, and each character
+/// reference (`&amp;`) or bare `&` too, so that `M&amp;A` gives the words `M` and `A`, not
+/// `amp`. Copies the text between them in slices.
 pub fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -215,7 +230,7 @@ pub fn html_text(html: &str) -> String {
         out.push_str(&rest[..at]);
         out.push(' ');
         rest = if rest.as_bytes()[at] == b'&' {
-            &rest[at + 1..]
+            &rest[at + entity_len(&rest.as_bytes()[at..])..]
         } else {
             // A tag runs to the next `>`; an unclosed one hides the rest.
             rest[at..].find('>').map_or("", |end| &rest[at + end + 1..])
@@ -307,7 +322,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn words_match_their_definition_in_text_and_html(
-            text in "([a-zA-Z0-9 <>&;.,'-]|é|ß|Ω|東|\u{2028}|\u{00A0}|\u{0301}|<p>|</a>){0,40}"
+            text in "([a-zA-Z0-9 <>&;.,'#-]|é|ß|Ω|東|\u{2028}|\u{00A0}|\u{0301}|<p>|</a>|&amp;|&#39;){0,40}"
         ) {
             proptest::prop_assert_eq!(words::<false>(&text).collect::<Vec<_>>(), reference_words(&text));
             let html = html_text(&text);
@@ -317,7 +332,8 @@ mod tests {
 
     #[test]
     fn html_text_replaces_tags_and_ampersands_with_spaces() {
-        assert_eq!(html_text("<p>A &amp; B</p> 3 > 2"), " A  amp; B  3 > 2");
+        assert_eq!(html_text("<p>A &amp; B</p> 3 > 2"), " A   B  3 > 2");
+        assert_eq!(html_text("M&amp;A AT&T &#39;x&#39; & y"), "M A AT T  x    y");
         assert_eq!(html_text("x <a href=\"<y>\">z"), "x  \">z");
         assert_eq!(html_text("cut <unclosed tag"), "cut  ");
         assert_eq!(html_text("plain"), "plain");

@@ -44,6 +44,8 @@ pub struct ServeOptions {
     pub future: bool,
     /// Open the site in a browser once it is served.
     pub open: bool,
+    /// Print only the address served and errors (`-q`): no line per rebuild.
+    pub quiet: bool,
 }
 
 /// What open pages are told.
@@ -67,6 +69,8 @@ pub struct Shared {
     pub generation: AtomicU64,
     /// Events for open pages.
     pub events: broadcast::Sender<LiveEvent>,
+    /// No summary line per rebuild (`-q`).
+    pub quiet: bool,
 }
 
 /// Runs the server until Ctrl-C.
@@ -79,7 +83,7 @@ pub fn serve(options: ServeOptions) -> Result<(), Error> {
 }
 
 async fn run(options: ServeOptions) -> Result<(), Error> {
-    let listener = bind(options.bind, options.port).await?;
+    let listener = bind(options.bind, options.port, options.quiet).await?;
     let addr =
         listener.local_addr().map_err(|e| Error::Output(format!("cannot read the server address: {e}")))?;
     let url = match addr {
@@ -92,6 +96,7 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
         error: RwLock::new(None),
         generation: AtomicU64::new(std::process::id() as u64 * 1000),
         events,
+        quiet: options.quiet,
     });
     let build_options = BuildOptions {
         source: options.source.clone(),
@@ -111,6 +116,9 @@ async fn run(options: ServeOptions) -> Result<(), Error> {
     }
     let app = Router::new().route(EVENTS_PATH, get(events_stream)).fallback(get(page)).with_state(shared);
     accept(listener, app).await;
+    if !options.quiet {
+        println!("\nStopped.");
+    }
     Ok(())
 }
 
@@ -141,16 +149,15 @@ async fn accept(listener: tokio::net::TcpListener, app: Router) {
             let _ = builder.serve_connection_with_upgrades(io, service).await;
         });
     }
-    println!("\nStopped.");
 }
 
 /// Binds `port`, or the next free port when it is taken.
-async fn bind(ip: IpAddr, port: u16) -> Result<tokio::net::TcpListener, Error> {
+async fn bind(ip: IpAddr, port: u16, quiet: bool) -> Result<tokio::net::TcpListener, Error> {
     let mut last = None;
     for candidate in port..=port.saturating_add(50) {
         match tokio::net::TcpListener::bind((ip, candidate)).await {
             Ok(listener) => {
-                if candidate != port {
+                if candidate != port && !quiet {
                     println!("Port {port} is taken; using {candidate}.");
                 }
                 return Ok(listener);
@@ -213,8 +220,9 @@ async fn page(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Resp
     };
     if preview.is_folder_without_slash(&path) {
         let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
-        return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, format!("{raw}/{query}"))])
-            .into_response();
+        // One leading slash: `//tags` would send the browser to a host named `tags`.
+        let location = format!("/{}/{query}", raw.trim_start_matches('/'));
+        return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
     }
     let result =
         tokio::task::spawn_blocking(move || respond(&preview, &path, generation, error.as_deref())).await;

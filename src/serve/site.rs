@@ -258,6 +258,16 @@ impl Preview {
     pub fn articles(&self) -> usize {
         self.site.library.entries.len()
     }
+
+    /// What the build of this site warned of.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.site.warnings
+    }
+
+    /// When the next article held back for its date is due, if there is one.
+    pub fn next_scheduled(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.site.next_scheduled
+    }
 }
 
 /// Pages render on request, so a template error would surface only when its page is opened;

@@ -41,7 +41,8 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, chang
     let how = if patched.is_some() { "patched" } else { "built" };
     match patched.unwrap_or_else(|| Preview::build(&options, cache)) {
         Ok(preview) => {
-            let articles = preview.articles();
+            let articles = crate::ui::counted(preview.articles(), "article");
+            let warnings = preview.warnings().to_vec();
             let old = shared.preview.write().ok().and_then(|mut slot| slot.replace(Arc::new(preview)));
             if let Ok(mut error) = shared.error.write() {
                 *error = None;
@@ -53,12 +54,17 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, chang
                 LiveEvent::Reload(generation)
             });
             let c = cache.stats;
-            println!(
-                "Built {articles} articles in {:.0} ms ({} parsed, {} rendered; the rest unchanged; {how})",
-                started.elapsed().as_secs_f64() * 1000.0,
-                c.parsed,
-                c.rendered
-            );
+            if !shared.quiet {
+                // What `build` would warn of (a broken link between articles), on every rebuild.
+                for warning in &warnings {
+                    eprintln!("warning: {warning}\n");
+                }
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                println!(
+                    "Built {articles} in {ms:.0} ms ({} parsed, {} rendered; the rest unchanged; {how})",
+                    c.parsed, c.rendered
+                );
+            }
             // Freeing the last site takes a while on big sites; pages are already told.
             std::thread::spawn(move || drop(old));
             true
@@ -111,7 +117,31 @@ pub fn start(
         // A patch needs every change since the served site was built: after a failed build
         // (or a missed event) only a full build is sure to be right.
         let mut last_ok = first_ok;
-        while let Ok(first) = rx.recv() {
+        loop {
+            // Wait for a file event, or until the next scheduled article is due: then the
+            // site changes with no edit, and is built again. (After a failed build, only an
+            // edit can help: the served site's due time has passed, and no timer is set.)
+            let served =
+                shared.preview.read().ok().and_then(|slot| slot.as_ref().and_then(|p| p.next_scheduled()));
+            let due = served.filter(|_| last_ok);
+            let first = match due {
+                Some(due) => {
+                    let wait =
+                        (due - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(50);
+                    match rx.recv_timeout(wait) {
+                        Ok(event) => event,
+                        Err(mpsc::RecvTimeoutError::Timeout) => {
+                            last_ok = rebuild(&shared, &options, &mut cache, Changes::Unknown);
+                            continue;
+                        }
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+                None => match rx.recv() {
+                    Ok(event) => event,
+                    Err(_) => break,
+                },
+            };
             // Collect everything that arrives until the files have been quiet for DEBOUNCE.
             let mut changed: Vec<PathBuf> = Vec::new();
             let mut missed = false;
