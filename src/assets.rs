@@ -21,7 +21,9 @@ pub fn plan(site: &Path, library: &Library, assets: &[PathBuf]) -> Vec<Copy> {
     let mut copies = Vec::new();
     let dir = site.join("static");
     for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_file() && !crate::content::is_editor_scratch(entry.path()) {
+        // `.gitkeep` only keeps an empty folder in git (`init` puts one in static/).
+        let placeholder = entry.file_name() == ".gitkeep";
+        if entry.file_type().is_file() && !crate::content::is_editor_scratch(entry.path()) && !placeholder {
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             copies.push(Copy { from: entry.path().to_path_buf(), to: slash(rel) });
         }

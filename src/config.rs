@@ -461,7 +461,10 @@ fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnos
     use chrono::TimeZone;
     use std::fmt::Write;
 
-    let strftime_hint = "see https://docs.rs/chrono/latest/chrono/format/strftime/index.html for the `%` fields, e.g. \"%B %-d, %Y\"";
+    let strftime_hint = |key: &str| {
+        let example = if key == "time_format" { "%H:%M %Z" } else { "%B %-d, %Y" };
+        format!("see https://docs.rs/chrono/latest/chrono/format/strftime/index.html for the `%` fields, e.g. \"{example}\"")
+    };
     if config.date_format.trim().is_empty() {
         return Err(key_error(text, "date_format", "`date_format` is empty: every date would be blank")
             .hint("remove the key to use the default, or write one such as \"%B %-d, %Y\""));
@@ -474,7 +477,7 @@ fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnos
         if let Some(format) = format {
             if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
                 let message = format!("`{key}` = \"{format}\" has a `%` field chrono does not know");
-                return Err(key_error(text, key, message).hint(strftime_hint));
+                return Err(key_error(text, key, message).hint(strftime_hint(key)));
             }
         }
     }
@@ -483,7 +486,7 @@ fn check_date_formats(config: &Config, tz: Tz, text: &str) -> Result<(), Diagnos
     for (key, format) in [("date_format", &config.date_format), ("time_format", &config.time_format)] {
         if write!(String::new(), "{}", moment.format(format)).is_err() {
             let message = format!("`{key}` = \"{format}\" cannot format a moment");
-            return Err(key_error(text, key, message).hint(strftime_hint));
+            return Err(key_error(text, key, message).hint(strftime_hint(key)));
         }
     }
     if !formats_a_day(config.day_format()) {

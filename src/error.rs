@@ -180,8 +180,26 @@ pub fn toml_diagnostic(path: &Path, text: &str, first_line: usize, err: &toml::d
         .filter(|_| message.contains("datetime"))
         .map(|(key, value)| (key, value.trim_matches(['"', '\''])))
         .filter(|(_, date)| date.parse::<toml::value::Datetime>().is_ok());
+    // The key set on the line of the error (`date = 2026/11/24` is a TOML syntax error).
+    let line_key = err.span().and_then(|span| {
+        let start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+        let key = text.get(start..)?.split(['=', '\n']).next()?.trim();
+        Some(key.to_string())
+    });
+    let is_date_key = line_key.as_deref().is_some_and(|k| k == "date" || k == "updated");
     diag.hint = Some(if let Some((key, date)) = unquoted_date {
         format!("write the date without quotes: `{key} = {date}`")
+    } else if let Some((key, value)) = quoted.filter(|(_, v)| message.contains("sequence") && v.contains(','))
+    {
+        // `tags = "Markets, Economy"`: two names, each quoted in the list.
+        let items: Vec<String> =
+            value.trim_matches(['"', '\'']).split(',').map(|v| format!("\"{}\"", v.trim())).collect();
+        format!("write a list in brackets, each name in quotes: `{key} = [{}]`", items.join(", "))
+    } else if message.contains("expected a boolean") {
+        let key = line_key.as_deref().unwrap_or("draft");
+        format!("write `{key} = true` or `{key} = false`, without quotes")
+    } else if is_date_key && !message.contains("sequence") {
+        "write dates like `2026-11-24` or `2026-11-24T09:30:00Z` (year, month, day, with dashes), without quotes".into()
     } else if let Some((key, value)) = quoted.filter(|(key, _)| *key == "categories") {
         format!("`{key}` is a list of tables: write `[[categories]]` on a line of its own, then `name = {value}` below it")
     } else if let Some((key, value)) = quoted.filter(|_| message.contains("sequence")) {

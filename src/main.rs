@@ -244,7 +244,7 @@ impl BuildArgs {
         progress.finish();
         let report = result?;
         for warning in &report.warnings {
-            ui.warning(&format!("{warning}\n"));
+            ui.warning(&format!("{}\n", from_here(&source, warning.clone())));
         }
         if self.timings || ui.verbose() {
             for (stage, time) in &report.timings {
@@ -294,7 +294,10 @@ impl InitArgs {
         let written = scaffold::init(&self.dir, self.force, chrono::Utc::now())?;
         report_written(ui, &self.dir, &written, "it already exists");
         let dir = self.dir.display();
-        ui.status(&format!("Created a site in {dir} with {}", counted(written.created.len(), "new file")));
+        match written.created.len() {
+            0 => ui.status(&format!("Nothing to add: {dir} already has every file of a new site")),
+            n => ui.status(&format!("Created a site in {dir} with {}", counted(n, "new file"))),
+        }
         ui.status(&format!(
             "Next:\n  cd {dir}\n  broadsheet new \"Your headline\"   # write an article\n  \
              broadsheet serve                 # preview it at http://127.0.0.1:1111/\n  \
@@ -413,6 +416,7 @@ fn main() -> ExitCode {
     let ui = Ui { verbosity };
     let needs_site = !matches!(cli.command, Command::Init(_) | Command::Completions(_) | Command::New(_));
     let builds = matches!(cli.command, Command::Build(_));
+    let source = cli.source.clone();
     let result = if needs_site { scaffold::require_site(&cli.source) } else { Ok(()) };
     let result = result.and_then(|()| match cli.command {
         Command::Init(args) => args.run(ui),
@@ -430,7 +434,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            report_error(ui, &err, builds);
+            report_error(ui, &err, builds, &source);
             ExitCode::from(match err {
                 Error::Usage(_) => 2,
                 Error::Interrupted => 130,
@@ -440,9 +444,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// A diagnostic with its file as a path from where the command runs: with `-s lit`, the
+/// site's `content/a.md` is `lit/content/a.md` (the file must be there: a built-in template's
+/// name is left as it is).
+fn from_here(source: &Path, mut d: broadsheet::Diagnostic) -> broadsheet::Diagnostic {
+    if source != Path::new(".") && d.path.is_relative() && source.join(&d.path).exists() {
+        d.path = source.join(&d.path);
+    }
+    d
+}
+
 /// Prints every problem, cargo style, then a count (for `build`, with the word that the
 /// output folder is as it was).
-fn report_error(ui: Ui, err: &Error, builds: bool) {
+fn report_error(ui: Ui, err: &Error, builds: bool, source: &Path) {
     let diagnostics = err.diagnostics();
     if let Error::Check(_) = err {
         return; // each broken link was printed already
@@ -451,10 +465,10 @@ fn report_error(ui: Ui, err: &Error, builds: bool) {
         ui.error(&err.to_string());
         return;
     }
-    for d in &diagnostics {
-        ui.error(&format!("{d}\n"));
+    for d in diagnostics {
+        ui.error(&format!("{}\n", from_here(source, d)));
     }
-    let problems = counted(diagnostics.len(), "problem");
+    let problems = counted(err.diagnostics().len(), "problem");
     if builds {
         ui.error(&format!("build failed with {problems}; the output folder was not changed"));
     } else {

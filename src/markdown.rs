@@ -76,6 +76,12 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     let mut has_raw_html = false;
     for (event, range) in Parser::new_ext(markdown, options(config)).into_offset_iter() {
         let event = match event {
+            // The summary marker is Broadsheet's, not the author's HTML: never shown as text.
+            Event::Html(html) | Event::InlineHtml(html)
+                if config.raw_html == RawHtml::Escape && html.trim() == MORE_MARKER =>
+            {
+                continue;
+            }
             Event::Html(html) | Event::InlineHtml(html) if config.raw_html == RawHtml::Escape => {
                 Event::Text(html)
             }
@@ -390,6 +396,11 @@ mod tests {
             allowed.contains("<script>alert(1)</script>") && allowed.contains("href=\"javascript:alert(1)\"")
         );
         let escaped = with(RawHtml::Escape, text);
+        let marked = with(RawHtml::Escape, "Opening.\n\n<!-- more -->\n\nRest <b>x</b>.\n");
+        assert!(
+            !marked.contains("more") && marked.contains("&lt;b&gt;"),
+            "the marker is never text: {marked}"
+        );
         assert!(
             escaped.contains("&lt;script&gt;") && !escaped.contains("<script") && !escaped.contains("<b "),
             "{escaped}"

@@ -540,9 +540,28 @@ fn every_wrong_key_and_value_of_one_file_is_reported_at_its_place() {
         &err,
         "`draft`: invalid type: string \"yes\", expected a boolean",
         "content/news/many.md:5:9",
-        "TOML",
+        "write `draft = true` or `draft = false`",
     );
     assert_reported(&err, "unknown key `catgory`", "content/news/many.md:6:1", "did you mean `category`?");
     assert_reported(&err, "`image` must be a file name", "content/news/many.md:7:9", "TOML");
     assert!(err.contains("build failed with 5 problems"), "{err}");
+    // Hints for a date written another way and for names in one string.
+    write(&site.join("content/news/many.md"), "+++\ntitle = \"T\"\ndate = 2026/11/29\n+++\nx\n");
+    write(
+        &site.join("content/news/tags.md"),
+        "+++\ntitle = \"T\"\ndate = 2026-11-29\ntags = \"Markets, Economy\"\n+++\nx\n",
+    );
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert_reported(
+        &err,
+        "string values must be quoted",
+        "content/news/many.md:3",
+        "(year, month, day, with dashes)",
+    );
+    assert_reported(
+        &err,
+        "expected a sequence",
+        "content/news/tags.md:4:8",
+        "`tags = [\"Markets\", \"Economy\"]`",
+    );
 }

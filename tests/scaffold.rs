@@ -110,6 +110,24 @@ fn init_refuses_a_folder_that_is_not_empty_and_force_only_adds() {
     assert_eq!(read(&dir.path().join("site/config.toml")), "title = \"Mine\"\n");
     assert_eq!(read(&dir.path().join("site/notes.txt")), "mine");
     assert!(dir.path().join("site/content/news/welcome.md").is_file(), "missing files are added");
+    let again = broadsheet(dir.path(), &["init", "site", "--force"]);
+    assert!(
+        stdout(&again).contains("Nothing to add: site already has every file of a new site"),
+        "{}",
+        stdout(&again)
+    );
+
+    // The site builds; static/.gitkeep (which keeps the empty folder in git) is not published,
+    // and a problem is shown with its path from where the command runs.
+    write(&dir.path().join("site/content/news/bad.md"), "+++\ntitle = \"Bad\"\n+++\n");
+    let out = broadsheet(dir.path(), &["-s", "site", "build"]);
+    assert!(stderr(&out).contains("--> site/content/news/bad.md"), "{}", stderr(&out));
+    std::fs::remove_file(dir.path().join("site/content/news/bad.md")).unwrap();
+    assert!(broadsheet(dir.path(), &["-s", "site", "build"]).status.success());
+    assert!(
+        dir.path().join("site/static/.gitkeep").is_file()
+            && !dir.path().join("site/public/.gitkeep").exists()
+    );
 }
 
 #[test]

@@ -64,7 +64,12 @@ pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: Ar
         }
     }
     if list.is_empty() {
-        let _ = writeln!(out, "  (no other article to list)");
+        let none = if config.count == 0 {
+            "(related news is off: `count = 0` in config.toml's [related])"
+        } else {
+            "(no other article to list)"
+        };
+        let _ = writeln!(out, "  {none}");
     }
     out
 }
