@@ -93,6 +93,10 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
     /// How much of the work came from the build cache.
     pub cache: cache::Stats,
+    /// Articles left out (drafts, scheduled).
+    pub held_back: HeldBack,
+    /// When the next scheduled article is due, if one was left out for its date.
+    pub next_scheduled: Option<DateTime<Utc>>,
 }
 
 /// A site read and checked: config, the library with rendered bodies, and its assets.
@@ -113,6 +117,18 @@ pub struct Site {
     /// The date of the next article held back only because it is dated after the build
     /// time, if any: at that time the published site changes.
     pub next_scheduled: Option<DateTime<Utc>>,
+    /// Articles the build leaves out: drafts (without `--drafts`) and scheduled ones (dated
+    /// after the build time, without `--future`).
+    pub held_back: HeldBack,
+}
+
+/// How many articles a build left out, and why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeldBack {
+    /// Drafts, left out without `--drafts`.
+    pub drafts: usize,
+    /// Articles dated after the build time (and not drafts), left out without `--future`.
+    pub scheduled: usize,
 }
 
 /// Watches a build as it runs, e.g. to draw a progress bar. Every method does nothing unless
@@ -158,6 +174,14 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
     clock.lap("load and parse");
     let mut errors = content.errors;
     let selection = Selection { drafts: options.drafts, future: options.future, now: options.now };
+    let held_back = HeldBack {
+        drafts: content.articles.iter().filter(|a| a.draft && !options.drafts).count(),
+        scheduled: content
+            .articles
+            .iter()
+            .filter(|a| !options.future && a.date > options.now && (options.drafts || !a.draft))
+            .count(),
+    };
     let next_scheduled = content
         .articles
         .iter()
@@ -189,6 +213,7 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
         assets: content.assets,
         warnings,
         next_scheduled,
+        held_back,
     })
 }
 
@@ -215,7 +240,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let mut clock = Stopwatch::new(progress);
     let site = &options.source;
     let mut cache = if options.use_cache { Cache::open(site) } else { Cache::off() };
-    let Site { config, tz, config_found, library, assets, mut warnings, .. } =
+    let Site { config, tz, config_found, library, assets, mut warnings, held_back, next_scheduled, .. } =
         load_timed(options, &mut clock, &mut cache)?;
     let config = &config;
     let related = Engine::cached(&library, &config.related, &config.language, &mut cache).all(&library);
@@ -285,6 +310,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             warnings,
             timings: std::mem::take(&mut clock.laps),
             cache: cache::Stats { pages_kept: kept, ..cache.stats },
+            held_back,
+            next_scheduled,
         })
     });
     free_in_background((library, related, cache));

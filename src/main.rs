@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use broadsheet::scaffold::{self, Written};
 use broadsheet::ui::{counted, BuildProgress, Ui, Verbosity};
-use broadsheet::{build_with_progress, BuildOptions, Error};
+use broadsheet::{build_with_progress, BuildOptions, Error, HeldBack};
 
 /// A build allocates millions of small strings (template values, HTML pieces) from two
 /// threads; mimalloc spends a fraction of glibc malloc's time on them (measured in
@@ -276,6 +276,21 @@ impl BuildArgs {
             report.changes.unchanged,
             report.changes.removed
         ));
+        let HeldBack { drafts, scheduled } = report.held_back;
+        if drafts + scheduled > 0 {
+            let mut parts = Vec::new();
+            if drafts > 0 {
+                parts.push(format!("{} (`--drafts` builds them)", counted(drafts, "draft")));
+            }
+            if let (true, Some(due)) = (scheduled > 0, report.next_scheduled) {
+                let due = due.format("%Y-%m-%d %H:%M UTC");
+                parts.push(format!(
+                    "{} scheduled, the next due {due} (`--future` builds them)",
+                    counted(scheduled, "article")
+                ));
+            }
+            ui.note(&format!("left out: {}", parts.join("; ")));
+        }
         Ok(())
     }
 }

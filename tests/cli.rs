@@ -34,7 +34,14 @@ fn build_with_source_and_output_prints_a_summary() {
 #[test]
 fn drafts_and_future_articles_need_their_flags() {
     let (_dir, site) = common::site_copy("basic");
-    assert!(broadsheet(&site, &["build"]).status.success());
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success());
+    let said = stdout(&out);
+    assert!(
+        said.contains("note: left out: 1 draft (`--drafts` builds them); 1 article scheduled, the next due "),
+        "{said}"
+    );
+    assert!(said.contains("(`--future` builds them)"), "{said}");
     assert!(!site.join("public/world/draft").exists());
     assert!(!site.join("public/world/scheduled").exists());
     assert!(broadsheet(&site, &["build", "--drafts", "--future"]).status.success());

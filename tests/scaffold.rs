@@ -198,6 +198,11 @@ fn a_draft_is_built_only_with_drafts() {
     assert!(read(&site.join("content/news/not-yet.md")).contains("\ndraft = true\n"));
     let build = broadsheet(&site, &["build"]);
     assert!(stdout(&build).starts_with("Built 3 articles, "), "{}", stdout(&build));
+    assert!(
+        stdout(&build).contains("note: left out: 1 draft (`--drafts` builds them)"),
+        "{}",
+        stdout(&build)
+    );
     assert!(!site.join("public/news/not-yet").exists());
     assert!(broadsheet(&site, &["build", "--drafts"]).status.success());
     assert!(site.join("public/news/not-yet/index.html").is_file());
