@@ -146,7 +146,8 @@ impl<'de> Value<'_, 'de> {
 }
 
 /// The front matter as written: every key optional here, checked in `Article::from_raw`.
-/// Read key by key (`parse`); each key's type is the serde type of its value.
+/// Read key by key (`parse`, which a test keeps in step with these fields); each key's
+/// type is the serde type of its value.
 #[derive(Debug, Default)]
 pub struct FrontMatter {
     pub title: Option<Spanned<String>>,
@@ -198,6 +199,50 @@ pub enum ImageField {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every field is read by `parse`: the pattern names each field (no `..`), so a new one
+    /// does not compile until it is listed here, and then fails until `parse` reads it.
+    #[test]
+    fn parse_reads_every_key_into_its_field() {
+        let text =
+            "title = \"T\"\ndate = 2026-11-24\nupdated = 2026-11-25\nsummary = \"S\"\nauthor = \"A\"\n\
+            category = \"C\"\ntags = [\"t\"]\nsource = \"R\"\nimage = \"i.png\"\nslug = \"s\"\ndraft = true\n\
+            aliases = [\"/a/\"]\nrelated = [\"r\"]\n[extra]\nx = 1\n";
+        let FrontMatter {
+            title,
+            date,
+            updated,
+            summary,
+            author,
+            category,
+            tags,
+            source,
+            image,
+            slug,
+            draft,
+            aliases,
+            related,
+            extra,
+        } = parse(text).unwrap();
+        let read = [
+            title.is_some(),
+            date.is_some(),
+            updated.is_some(),
+            summary.is_some(),
+            author.is_some(),
+            category.is_some(),
+            tags.is_some(),
+            source.is_some(),
+            image.is_some(),
+            slug.is_some(),
+            draft.is_some(),
+            aliases.is_some(),
+            related.is_some(),
+            extra.is_some(),
+        ];
+        assert_eq!(read, [true; KEYS.len()], "in the order of KEYS: {KEYS:?}");
+        assert!(matches!(parse("titel = \"T\"").unwrap_err().as_slice(), [KeyError::Unknown { .. }]));
+    }
 
     #[test]
     fn splits_front_matter_and_body() {
