@@ -9,7 +9,7 @@ use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
 use crate::render::{RelatedLists, RenderInput, Renderer, Theme};
-use crate::{assets, related, BuildOptions, Error};
+use crate::{related, BuildOptions, Error};
 
 /// A link that does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,15 +70,9 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result
         now: options.now,
     })
     .map_err(Error::Template)?;
-    let copies = assets::plan(&options.source, &site.library, &site.assets);
-    let mut pages = crate::pages_to_render(&renderer, &copies);
-    let conflicts = renderer.conflicts(&options.source, &copies, &pages);
-    if !conflicts.errors.is_empty() {
-        return Err(Error::Content(conflicts.errors));
-    }
+    let plan = crate::plan_output(&options.source, &renderer, &site.library, &site.assets)?;
+    let (copies, pages) = (plan.copies, plan.pages);
     let mut known: HashSet<String> = copies.into_iter().map(|c| c.to).collect();
-    // A file of static/ that replaces a page is what the site publishes there (as in `build`).
-    pages.retain(|p| !known.contains(&renderer.output_path(p)));
     let files: Vec<String> = pages.iter().map(|p| renderer.output_path(p)).collect();
     known.extend(files.iter().cloned());
     let base_path = site.config.base_path();

@@ -259,15 +259,9 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             now: options.now,
         })
         .map_err(Error::Template)?;
-        let copies = assets::plan(site, &library, &assets);
-        let pages = pages_to_render(&renderer, &copies);
-        let conflicts = renderer.conflicts(site, &copies, &pages);
-        if !conflicts.errors.is_empty() {
-            return Err(Error::Content(conflicts.errors));
-        }
-        // A file of static/ replacing a page (a warning): the page is not rendered at all.
-        let pages = if conflicts.warnings.is_empty() { pages } else { not_copied(&renderer, pages, &copies) };
-        warnings.extend(conflicts.warnings);
+        let OutputPlan { copies, pages, warnings: clashes } =
+            plan_output(site, &renderer, &library, &assets)?;
+        warnings.extend(clashes);
         let output = options.output.clone().unwrap_or_else(|| site.join("public"));
         let staging = Staging::create(site, &output)?;
         for copy in &copies {
@@ -326,9 +320,36 @@ fn free_in_background<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().name("free".into()).spawn(move || drop(value));
 }
 
+/// What a build, `check` or the preview publishes: the files copied as they are, and the
+/// pages to render, less any a copied file takes; with the warnings of the check that
+/// nothing else claims one path twice (which would be an error).
+pub struct OutputPlan {
+    pub copies: Vec<assets::Copy>,
+    pub pages: Vec<Page>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Plans the output of `library` (see `OutputPlan`); `assets` are the files under content/.
+pub fn plan_output(
+    site: &std::path::Path,
+    renderer: &Renderer,
+    library: &Library,
+    assets: &[PathBuf],
+) -> Result<OutputPlan, Error> {
+    let copies = assets::plan(site, library, assets);
+    let pages = pages_to_render(renderer, &copies);
+    let conflicts = renderer.conflicts(site, &copies, &pages);
+    if !conflicts.errors.is_empty() {
+        return Err(Error::Content(conflicts.errors));
+    }
+    // A file of static/ replacing a page (a warning): the page is not rendered at all.
+    let pages = if conflicts.warnings.is_empty() { pages } else { not_copied(renderer, pages, &copies) };
+    Ok(OutputPlan { copies, pages, warnings: conflicts.warnings })
+}
+
 /// Every page to render: the site's pages, less the theme files and robots.txt that the
-/// site's `static/` provides (`copies`).
-pub fn pages_to_render(renderer: &Renderer, copies: &[assets::Copy]) -> Vec<Page> {
+/// site's `static/` provides (`copies`), which replace them without a word.
+fn pages_to_render(renderer: &Renderer, copies: &[assets::Copy]) -> Vec<Page> {
     let copied = |path: &str| copies.iter().any(|c| c.to == path);
     renderer
         .pages()

@@ -14,7 +14,7 @@ use crate::error::Diagnostic;
 use crate::library::{ArticleId, LinkMap};
 use crate::related::Engine;
 use crate::render::{GroupKind, Page, RelatedLists, RenderInput, Renderer, Theme};
-use crate::{assets, BuildOptions, Error, Site};
+use crate::{BuildOptions, Error, Site};
 
 /// What a request path maps to.
 #[derive(Debug, Clone)]
@@ -66,25 +66,17 @@ impl Preview {
             links: OnceLock::new(),
             rendered: Mutex::new(HashMap::new()),
         };
-        let copies = assets::plan(&options.source, &preview.site.library, &preview.site.assets);
         let renderer = preview.renderer()?;
-        let pages = crate::pages_to_render(&renderer, &copies);
-        let conflicts = renderer.conflicts(&options.source, &copies, &pages);
-        if !conflicts.errors.is_empty() {
-            return Err(Error::Content(conflicts.errors));
-        }
+        let site = &preview.site;
+        let plan = crate::plan_output(&options.source, &renderer, &site.library, &site.assets)?;
         let mut targets = HashMap::new();
-        for copy in copies {
+        for copy in plan.copies {
             targets.insert(copy.to, Target::File(copy.from));
         }
         let mut samples = Vec::new();
         let mut seen = HashSet::new();
-        for page in pages {
+        for page in plan.pages {
             let file = renderer.output_path(&page);
-            // A file of static/ that replaces a page is served, as `build` publishes it.
-            if targets.contains_key(&file) {
-                continue;
-            }
             if let Some(template) = template_kind(&page) {
                 if seen.insert(template) {
                     samples.push(file.clone());
@@ -93,7 +85,7 @@ impl Preview {
             targets.insert(file, Target::Page(page));
         }
         drop(renderer);
-        preview.site.warnings.extend(conflicts.warnings);
+        preview.site.warnings.extend(plan.warnings);
         preview.targets = Arc::new(targets);
         preview.samples = Arc::new(samples);
         preview.samples.par_iter().try_for_each(|file| preview.load(file).map(drop))?;
