@@ -398,30 +398,28 @@ fn check_language(language: &str, text: &str) -> Option<Diagnostic> {
 /// Each `[[categories]]` entry names another category: two entries whose names give one
 /// slug would be one category with two descriptions.
 fn check_categories(categories: &[CategoryConfig], text: &str) -> Vec<Diagnostic> {
+    // The line of an entry's `name = "..."` (the last such line, for a name given twice).
+    let at_its_line = |name: &str, problem: Diagnostic| {
+        let line = text.lines().enumerate().filter(|(_, l)| sets_key(l, "name") && l.contains(name)).last();
+        match line {
+            Some((i, _)) => problem.at(i + 1, None),
+            None => problem,
+        }
+    };
     let mut seen = std::collections::HashMap::new();
     let mut problems = Vec::new();
     for c in categories {
         let slug = crate::slugs::slugify(&c.name);
         if slug.is_empty() {
-            problems.push(
-                key_error(text, "name", format!("category `{}` has no letters or digits", c.name))
-                    .hint("use a name like \"Technology\""),
-            );
+            let problem =
+                Diagnostic::new("config.toml", format!("category `{}` has no letters or digits", c.name));
+            problems.push(at_its_line(&c.name, problem).hint("use a name like \"Technology\""));
         } else if let Some(first) = seen.insert(slug, &c.name) {
-            let line = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| sets_key(l, "name") && l.contains(c.name.as_str()))
-                .last();
             let problem = Diagnostic::new(
                 "config.toml",
                 format!("`[[categories]]` names `{}` twice (as `{first}` and `{}`)", c.name, c.name),
             );
-            let problem = match line {
-                Some((i, _)) => problem.at(i + 1, None),
-                None => problem,
-            };
-            problems.push(problem.hint("keep one entry for each category"));
+            problems.push(at_its_line(&c.name, problem).hint("keep one entry for each category"));
         }
     }
     problems

@@ -214,6 +214,9 @@ fn every_problem_of_a_config_is_reported_with_its_line() {
         let err = stderr(&broadsheet(&site, &["build"]));
         assert_reported(&err, &format!("base_url `{base_url}` {why}"), "config.toml:1", "public address");
     }
+    write(&site.join("config.toml"), "[[categories]]\nname = \"World\"\n\n[[categories]]\nname = \"!!!\"\n");
+    let err = stderr(&broadsheet(&site, &["build"]));
+    assert_reported(&err, "category `!!!` has no letters or digits", "config.toml:5", "a name like");
     write(&site.join("config.toml"), "language = \"english\"\n");
     let err = stderr(&broadsheet(&site, &["build"]));
     assert_reported(

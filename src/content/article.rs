@@ -121,28 +121,10 @@ impl Article {
         let split = frontmatter::split(text).map_err(|e| vec![split_diagnostic(path, e)])?;
         let fm_line = split.front_matter_line;
         let raw: FrontMatter = frontmatter::parse(split.front_matter).map_err(|errors| {
-            let text = split.front_matter;
-            let diagnostic = |error: KeyError| match error {
-                KeyError::Value { key, error, span } => {
-                    let mut diagnostic = toml_diagnostic(path, text, fm_line, &error);
-                    if diagnostic.line.is_none() {
-                        let (line, col) = line_col(text, span.start);
-                        diagnostic = diagnostic.at(line + fm_line - 1, Some(col));
-                    }
-                    // A type error says what it expected, not of which key: name the key.
-                    match key.filter(|k| !diagnostic.message.starts_with(&format!("`{k}`"))) {
-                        Some(key) => {
-                            Diagnostic { message: format!("`{key}`: {}", diagnostic.message), ..diagnostic }
-                        }
-                        None => diagnostic,
-                    }
-                }
-                KeyError::Unknown { key, span } => {
-                    let (line, col) = line_col(text, span.start);
-                    unknown_key(path, &key, &frontmatter::KEYS).at(line + fm_line - 1, Some(col))
-                }
-            };
-            errors.into_iter().map(diagnostic).collect::<Vec<_>>()
+            errors
+                .into_iter()
+                .map(|e| key_diagnostic(path, split.front_matter, fm_line, e))
+                .collect::<Vec<_>>()
         })?;
         let mut checker = Checker { path, text: split.front_matter, first_line: fm_line, errors: Vec::new() };
         let article = checker.unpack(raw, split.body, split.body_line, ctx);
@@ -357,29 +339,29 @@ impl Checker<'_> {
             }
             return Some(slug);
         };
-        if let Some(why) = slugs::too_long(&slugs::slugify(s.get_ref())) {
+        if let Err(why) = slugs::check_segment(s.get_ref()) {
+            self.error_at(
+                &s,
+                format!("slug `{}` {why}", s.get_ref()),
+                "a slug is one URL segment such as `my-article`, without `/`, `\\` or `..`",
+            );
+            return None;
+        }
+        let slug = slugs::slugify(s.get_ref());
+        if slug.is_empty() {
+            self.error_at(
+                &s,
+                format!("slug `{}` has no letters or digits", s.get_ref()),
+                "use a slug like `my-article`",
+            );
+            return None;
+        }
+        if let Some(why) = slugs::too_long(&slug) {
             let start: String = s.get_ref().chars().take(20).collect();
             self.error_at(&s, format!("slug `{start}…` {why}"), "shorten the slug");
             return None;
         }
-        match slugs::check_segment(s.get_ref()) {
-            Ok(()) => Some(slugs::slugify(s.get_ref())).filter(|v| !v.is_empty()).or_else(|| {
-                self.error_at(
-                    &s,
-                    format!("slug `{}` has no letters or digits", s.get_ref()),
-                    "use a slug like `my-article`",
-                );
-                None
-            }),
-            Err(why) => {
-                self.error_at(
-                    &s,
-                    format!("slug `{}` {why}", s.get_ref()),
-                    "a slug is one URL segment such as `my-article`, without `/`, `\\` or `..`",
-                );
-                None
-            }
-        }
+        Some(slug)
     }
 
     /// The source credit; its link must be a web address, not a script to run on a click.
@@ -463,6 +445,33 @@ impl Checker<'_> {
             }
         }
         out
+    }
+}
+
+/// The diagnostic of a front matter key that could not be read; `text` is the front matter,
+/// which starts on file line `first_line`.
+fn key_diagnostic(path: &Path, text: &str, first_line: usize, error: KeyError) -> Diagnostic {
+    let at = |span: std::ops::Range<usize>| {
+        let (line, col) = line_col(text, span.start);
+        (line + first_line - 1, Some(col))
+    };
+    match error {
+        KeyError::Unknown { key, span } => {
+            let (line, col) = at(span);
+            unknown_key(path, &key, &frontmatter::KEYS).at(line, col)
+        }
+        KeyError::Value { key, error, span } => {
+            let mut diagnostic = toml_diagnostic(path, text, first_line, &error);
+            if diagnostic.line.is_none() {
+                let (line, col) = at(span);
+                diagnostic = diagnostic.at(line, col);
+            }
+            // A type error says what it expected, not of which key: name the key.
+            if let Some(key) = key.filter(|k| !diagnostic.message.starts_with(&format!("`{k}`"))) {
+                diagnostic.message = format!("`{key}`: {}", diagnostic.message);
+            }
+            diagnostic
+        }
     }
 }
 
