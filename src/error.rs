@@ -31,6 +31,12 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the line when it is known (no column).
+    pub fn at_line(mut self, line: Option<usize>) -> Self {
+        self.line = line;
+        self
+    }
+
     /// Adds advice on how to fix the problem.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -32,12 +32,12 @@ fn every_content_error_is_reported_in_one_run() {
     assert_reported(
         &err,
         "two articles have the URL /world/same/",
-        "content/world/dup-two.md",
+        "content/world/dup-two.md:4",
         "another `slug`",
     );
     assert!(
-        err.contains("content/world/dup-one.md and content/world/dup-two.md"),
-        "both files are named:\n{err}"
+        err.contains("content/world/dup-one.md:4 and content/world/dup-two.md"),
+        "both files and their `slug` lines are named:\n{err}"
     );
     assert_reported(&err, "the file is empty", "content/world/empty.md", "add front matter");
     assert_reported(

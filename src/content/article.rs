@@ -46,6 +46,8 @@ pub struct Article {
     pub image: Option<Image>,
     /// URL segment of the article, unique within its category.
     pub slug: String,
+    /// Front matter line of an explicit `slug`; `None` when the file name gives it.
+    pub slug_line: Option<usize>,
     /// Built only with `--drafts`.
     pub draft: bool,
     /// Old site paths that redirect here (`old/aws/`, checked to stay inside the site), with
@@ -237,6 +239,7 @@ impl Checker<'_> {
             Some(time)
         });
         let category = self.category(category);
+        let slug_line = slug.as_ref().map(|s| self.line_of(s).0);
         let slug = self.slug(slug);
         let aliases = aliases.unwrap_or_default().into_iter().filter_map(|a| self.alias(a)).collect();
         let tags = self.tags(tags.unwrap_or_default());
@@ -266,6 +269,7 @@ impl Checker<'_> {
             source,
             image,
             slug: slug?,
+            slug_line,
             draft: draft.unwrap_or(false),
             aliases,
             related_pins,

@@ -299,28 +299,50 @@ impl Library {
     }
 
     fn check_unique_paths(&self) -> Vec<Diagnostic> {
-        let mut seen: HashMap<&str, &Path> = HashMap::default();
+        // Each URL with the article that claims it and the front matter line that does so
+        // (`slug` or the alias; none when the file name gives the URL).
+        let mut seen: HashMap<&str, (&Path, Option<usize>)> = HashMap::default();
         let mut errors = Vec::new();
         for e in &self.entries {
-            let claims = std::iter::once(&e.path).chain(e.article.aliases.iter().map(|(path, _)| path));
-            for path in claims {
-                if let Some(other) = seen.insert(path.as_str(), &e.article.path) {
-                    if other == e.article.path {
-                        let message =
-                            format!("the URL /{path} is listed twice in its aliases (or is its own URL)");
-                        errors.push(Diagnostic::new(other, message).hint("remove the repeated alias"));
-                        continue;
-                    }
-                    let (a, b) = if other < e.article.path.as_path() {
-                        (other, e.article.path.as_path())
-                    } else {
-                        (e.article.path.as_path(), other)
-                    };
+            let own = std::iter::once((&e.path, e.article.slug_line));
+            let claims = own.chain(e.article.aliases.iter().map(|(path, line)| (path, Some(*line))));
+            for (path, line) in claims {
+                let Some((other, other_line)) = seen.insert(path.as_str(), (&e.article.path, line)) else {
+                    continue;
+                };
+                if other == e.article.path {
                     let message =
-                        format!("two articles have the URL /{path}: {} and {}", a.display(), b.display());
-                    errors
-                        .push(Diagnostic::new(b, message).hint("give one of them another `slug` (or alias)"));
+                        format!("the URL /{path} is listed twice in its aliases (or is its own URL)");
+                    errors.push(
+                        Diagnostic::new(other, message).at_line(line).hint("remove the repeated alias"),
+                    );
+                    continue;
                 }
+                // Reported where the fix most likely is: at the one claim written on a line
+                // (an alias or `slug`) when the other comes from a file name, else at the
+                // later file in path order; the message names the other claim's line too.
+                let mine = (e.article.path.as_path(), line);
+                let ((a, a_line), (b, b_line)) = if other_line.is_some() != line.is_some() {
+                    if line.is_some() {
+                        ((other, other_line), mine)
+                    } else {
+                        (mine, (other, other_line))
+                    }
+                } else if other < e.article.path.as_path() {
+                    ((other, other_line), mine)
+                } else {
+                    (mine, (other, other_line))
+                };
+                let shown_a = match a_line {
+                    Some(l) => format!("{}:{l}", a.display()),
+                    None => a.display().to_string(),
+                };
+                let message = format!("two articles have the URL /{path}: {shown_a} and {}", b.display());
+                errors.push(
+                    Diagnostic::new(b, message)
+                        .at_line(b_line)
+                        .hint("give one of them another `slug` (or alias)"),
+                );
             }
         }
         errors
@@ -525,8 +547,28 @@ mod tests {
         ];
         let (_, errors) = Library::build(articles, &[], Tz::UTC, &selection());
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(errors[0].message.contains("content/w/a.md and content/w/b.md"));
+        assert!(errors[0].message.contains("content/w/a.md:4 and content/w/b.md"), "{errors:?}");
+        assert_eq!(errors[0].line, Some(4), "at b.md's `slug` line");
         assert_eq!(errors[1].line, Some(5));
+    }
+
+    #[test]
+    fn a_url_claimed_twice_names_the_lines_that_claim_it() {
+        let articles = vec![
+            // Its URL comes from its file name, so it has no line.
+            article("content/w/same.md", "title = \"A\"\ndate = 2026-11-01"),
+            article("content/w/b.md", "title = \"B\"\ndate = 2026-11-02\naliases = [\"/w/same/\"]"),
+            article("content/w/c.md", "title = \"C\"\ndate = 2026-11-03\naliases = [\"/x/\", \"/x/\"]"),
+        ];
+        let (_, mut errors) = Library::build(articles, &[], Tz::UTC, &selection());
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 2, "{shown:?}");
+        // At the alias, the claim written on a line, though its file sorts first.
+        assert!(errors[0].message.contains("/w/same/: content/w/same.md and content/w/b.md"), "{shown:?}");
+        assert_eq!((errors[0].path.to_str(), errors[0].line), (Some("content/w/b.md"), Some(4)));
+        assert!(errors[1].message.contains("/x/ is listed twice"), "{shown:?}");
+        assert_eq!((errors[1].path.to_str(), errors[1].line), (Some("content/w/c.md"), Some(4)));
     }
 
     #[test]
