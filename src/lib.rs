@@ -7,6 +7,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod language;
 pub mod library;
 pub mod markdown;
 pub mod output;

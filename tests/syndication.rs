@@ -59,6 +59,19 @@ fn every_feed_parses_with_unique_ids_and_dates() {
 }
 
 #[test]
+fn pages_announce_the_json_feed_only_when_the_site_has_one() {
+    let link = r#"<link rel="alternate" type="application/feed+json" title="Fixture Times (JSON Feed)" href="/feed.json">"#;
+    let (_dir, site) = build_basic();
+    assert!(read(&site, "world/summit/index.html").contains(link));
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    write(&site.join("config.toml"), &format!("{config}\n[feeds]\njson_feed = false\n"));
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!site.join("public/feed.json").exists());
+    assert!(!read(&site, "world/summit/index.html").contains("application/feed+json"));
+}
+
+#[test]
 fn feed_content_uses_absolute_links() {
     let (_dir, site) = build_basic();
     let feed = feed_rs::parser::parse(read(&site, "atom.xml").as_bytes()).unwrap();

@@ -272,7 +272,7 @@ impl Feeds<'_, '_> {
                 "  <url>\n    <loc>{}</loc>\n    <news:news>\n      <news:publication>\n        <news:name>{}</news:name>\n        <news:language>{}</news:language>\n      </news:publication>\n      <news:publication_date>{}</news:publication_date>\n      <news:title>{}</news:title>\n    </news:news>\n  </url>\n",
                 escape(v.permalink(&e.path).as_str()),
                 escape(v.config.title.as_str()),
-                escape(news_language(&v.config.language).as_str()),
+                escape(crate::language::news_language(&v.config.language).as_str()),
                 w3c_date(e.article.date),
                 escape(e.article.title.as_str()),
             ));
@@ -353,16 +353,6 @@ struct SearchRecord<'a> {
 /// RFC 3339 in UTC with seconds, the W3C datetime sitemaps accept.
 fn w3c_date(date: DateTime<Utc>) -> String {
     date.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Google News wants ISO 639 codes, with `zh-cn`/`zh-tw` the only regional ones.
-fn news_language(tag: &str) -> String {
-    let lower = tag.to_ascii_lowercase();
-    if lower.starts_with("zh-") {
-        lower
-    } else {
-        lower.split('-').next().unwrap_or("en").to_string()
-    }
 }
 
 /// `https://example.org` from `https://example.org/news/`; empty if the URL has no host.
@@ -453,10 +443,8 @@ mod tests {
     }
 
     #[test]
-    fn origin_and_news_language() {
+    fn origin_of_the_base_url() {
         assert_eq!(origin("https://example.org/news/"), "https://example.org");
         assert_eq!(origin("/"), "");
-        assert_eq!(news_language("en-GB"), "en");
-        assert_eq!(news_language("zh-CN"), "zh-cn");
     }
 }

@@ -153,7 +153,7 @@ impl<'a> Renderer<'a> {
         let v = &self.views;
         let mut months: Vec<ArchiveMonth> = Vec::new();
         for day in &v.library.days {
-            let name = day.date.format("%B %Y").to_string();
+            let name = v.month(day.date);
             if months.last().is_none_or(|m| m.name != name) {
                 months.push(ArchiveMonth { name, count: 0, days: Vec::new() });
             }

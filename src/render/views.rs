@@ -1,8 +1,8 @@
 //! Stage 5 (render): the plain structs templates see. Built from the library by id at
 //! render time; templates never see model types.
 
-use chrono::format::{Item, StrftimeItems};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::format::{DelayedFormat, Item, StrftimeItems};
+use chrono::{DateTime, Locale, NaiveDate, Utc};
 use chrono_tz::Tz;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Serialize;
@@ -27,6 +27,12 @@ pub struct SiteView<'a> {
     /// Path prefix of every internal link (`/` or `/news/`).
     pub base_path: String,
     pub language: &'a str,
+    /// `rtl` when `language` is written from right to left, else `ltr`: `<html dir>`.
+    pub direction: &'static str,
+    /// `language` as OpenGraph's `og:locale` wants it (`de_CH`, `en_US`).
+    pub og_locale: String,
+    /// Whether the site has a JSON Feed (`[feeds] json_feed`), for its autodiscovery link.
+    pub json_feed: bool,
     /// Date of the newest article, formatted: the masthead's edition date.
     pub edition_date: String,
     /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
@@ -232,6 +238,8 @@ pub struct Views<'a> {
     day_items: Vec<Item<'static>>,
     /// `time_format`'s items; none when `date_format` shows the time itself.
     time_items: Option<Vec<Item<'static>>>,
+    /// The month and day names of `language` (`None`: English).
+    locale: Option<Locale>,
     /// Each article's card.
     cards: PerArticle<CardView<'a>>,
     /// Each article as a related-news item.
@@ -252,6 +260,7 @@ impl<'a> Views<'a> {
             date_items: parsed_format(&config.date_format),
             day_items: parsed_format(config.day_format()),
             time_items: (!config.date_format_shows_time()).then(|| parsed_format(&config.time_format)),
+            locale: crate::language::date_locale(&config.language),
             cards: PerArticle::new(n, whole_site),
             related_items: PerArticle::new(n, whole_site),
         }
@@ -286,17 +295,35 @@ impl<'a> Views<'a> {
         let items = if has_time || self.time_items.is_some() { &self.date_items } else { &self.day_items };
         DateView {
             iso: local.to_rfc3339(),
-            display: local.format_with_items(items.iter()).to_string(),
-            time: self
-                .time_items
-                .as_ref()
-                .filter(|_| has_time)
-                .map(|items| local.format_with_items(items.iter()).to_string()),
+            display: self.format(&local, items),
+            time: self.time_items.as_ref().filter(|_| has_time).map(|items| self.format(&local, items)),
         }
     }
 
+    /// A day in `day_format`.
     pub fn day(&self, date: NaiveDate) -> String {
-        date.format_with_items(self.day_items.iter()).to_string()
+        self.format_day(date, &self.day_items)
+    }
+
+    /// A month and its year (`November 2026`, `März 2026`): the archive's headings.
+    pub fn month(&self, date: NaiveDate) -> String {
+        self.format_day(date, &parsed_format("%B %Y"))
+    }
+
+    fn format(&self, local: &DateTime<Tz>, items: &[Item<'static>]) -> String {
+        match self.locale {
+            Some(locale) => local.format_localized_with_items(items.iter(), locale).to_string(),
+            None => local.format_with_items(items.iter()).to_string(),
+        }
+    }
+
+    fn format_day(&self, date: NaiveDate, items: &[Item<'static>]) -> String {
+        match self.locale {
+            Some(locale) => {
+                DelayedFormat::new_with_locale(Some(date), None, items.iter(), locale).to_string()
+            }
+            None => date.format_with_items(items.iter()).to_string(),
+        }
     }
 
     pub fn site(&self) -> SiteView<'a> {
@@ -307,6 +334,9 @@ impl<'a> Views<'a> {
             base_url: &config.base_url,
             base_path: self.base_path.clone(),
             language: &config.language,
+            direction: crate::language::direction(&config.language),
+            og_locale: crate::language::og_locale(&config.language),
+            json_feed: config.feeds.json_feed,
             edition_iso: self.library.days.first().map(|d| d.date.to_string()).unwrap_or_default(),
             edition_date: self.library.days.first().map(|d| self.day(d.date)).unwrap_or_default(),
             categories: self.navigation(),

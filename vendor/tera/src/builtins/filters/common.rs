@@ -106,9 +106,9 @@ pub fn date(value: &Value, args: &HashMap<String, Value>) -> Result<Value> {
         match value {
             Value::Number(n) => match n.as_i64() {
                 Some(i) => {
-                    let date = NaiveDateTime::from_timestamp_opt(i, 0).expect(
-                        "out of bound seconds should not appear, as we set nanoseconds to zero",
-                    );
+                    let date = DateTime::from_timestamp(i, 0)
+                        .ok_or_else(|| Error::msg(format!("Filter `date`: {i} is outside the dates it can show")))?
+                        .naive_utc();
                     match timezone {
                         Some(timezone) => {
                             timezone.from_utc_datetime(&date).format_localized(&format, locale)
