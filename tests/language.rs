@@ -70,3 +70,51 @@ fn right_to_left_languages_set_the_pages_direction() {
     }
     assert!(page(&site, "index.html").contains("<meta property=\"og:locale\" content=\"ar_EG\">"));
 }
+
+#[test]
+fn text_without_spaces_has_related_news_and_reading_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    write(&site.join("config.toml"), "language = \"zh-TW\"\n");
+    let article = |name: &str, title: &str, date: &str, body: &str| {
+        write(
+            &site.join(format!("content/news/{name}.md")),
+            &format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\n{body}\n"),
+        );
+    };
+    article(
+        "a",
+        "立法院三讀通過國防預算",
+        "2026-11-20T09:00:00Z",
+        "立法院今天三讀通過明年度總預算，其中國防預算大幅增加。",
+    );
+    article(
+        "b",
+        "在野黨批評國防預算增加",
+        "2026-11-21T09:00:00Z",
+        "在野黨批評立法院通過的國防預算大幅增加。",
+    );
+    article(
+        "c",
+        "颱風明天登陸東部",
+        "2026-11-22T09:00:00Z",
+        &"氣象局發布颱風警報，東部沿海地區注意強風豪雨。".repeat(40),
+    );
+    let out = broadsheet(site, &["related", "a"]);
+    let shown = common::stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = shown.split(" 2. ").next().unwrap();
+    assert!(first.contains(" 1. 在野黨批評國防預算增加") && first.contains("shared words:"), "{shown}");
+    assert!(first.contains("國防") && first.contains("預算"), "{shown}");
+    assert!(
+        shown.contains("颱風明天登陸東部 (/news/c/)\n    fallback"),
+        "the typhoon shares no words:\n{shown}"
+    );
+
+    let out = broadsheet(site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // 40 sentences of 21 characters (and 2 commas): 840 characters, 420 words, 2 minutes.
+    let typhoon = page(site, "news/c/index.html");
+    assert!(typhoon.contains("\"wordCount\":420"), "{typhoon}");
+    assert!(typhoon.contains("2 min read"), "{typhoon}");
+}

@@ -45,8 +45,14 @@ proptest! {
     }
 
     #[test]
-    fn words_are_counted_as_split_whitespace_counts_them(text in "(\\PC|\\s|[\u{85}\u{a0}\u{2028}\u{3000}\t\u{b} ]){0,60}") {
-        prop_assert_eq!(broadsheet::markdown::count_words(&text), text.split_whitespace().count(), "{:?}", text);
+    fn words_are_counted_as_split_whitespace_counts_them(text in "(\\PC|\\s|[\u{85}\u{a0}\u{2028}\u{3000}\t\u{b} ]|東|京|の|、|。|，){0,60}") {
+        // Characters of text written without spaces, and its punctuation, are gaps between
+        // words; the characters count one word for every two.
+        let cjk = |c: char| broadsheet::related::is_cjk(c);
+        let gap = |c: char| cjk(c) || broadsheet::markdown::is_unspaced_punctuation(c);
+        let spaced: String = text.chars().map(|c| if gap(c) { ' ' } else { c }).collect();
+        let expected = spaced.split_whitespace().count() + text.chars().filter(|&c| cjk(c)).count().div_ceil(2);
+        prop_assert_eq!(broadsheet::markdown::count_words(&text), expected, "{:?}", text);
     }
 
     #[test]

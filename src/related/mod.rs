@@ -7,7 +7,7 @@ mod text;
 
 pub use explain::explain;
 pub use index::{frequency_cap, term_bag, term_bags, Collection, Signals, TermBag, SIGNATURE_TERMS};
-pub use text::Analyzer;
+pub use text::{is_cjk, Analyzer};
 
 use std::cmp::Ordering;
 use std::sync::Arc;

@@ -148,13 +148,19 @@ pub fn term_id(term: &str) -> u64 {
     hasher.finish()
 }
 
-/// The words of `text`: its runs of alphanumeric characters (Unicode's definition). ASCII,
-/// most of a news text, is classified a byte at a time by table lookup without decoding
-/// characters. With `SKIP_TAGS`, `text` is HTML and each tag (`<` to the next `>`; an unclosed
-/// one hides the rest) is a gap between words.
+/// The words of `text`: its runs of alphanumeric characters (Unicode's definition), except
+/// that text written without spaces between its words (Chinese, Japanese; see `is_cjk`)
+/// gives its overlapping pairs of characters, as search engines index it: `国防预算` gives
+/// `国防`, `防预` and `预算`, so that two articles sharing the word `预算` share a term. A
+/// run of one such character gives that character. ASCII, most of a news text, is
+/// classified a byte at a time by table lookup without decoding characters. With
+/// `SKIP_TAGS`, `text` is HTML and each tag (`<` to the next `>`; an unclosed one hides the
+/// rest) is a gap between words.
 fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
     let mut pos = 0;
+    // Whether the character at `pos` was the second of the pair just given.
+    let mut in_pair = false;
     std::iter::from_fn(move || {
         let start = loop {
             match BYTE_CLASS[*bytes.get(pos)? as usize] {
@@ -165,6 +171,19 @@ fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
                 AMPERSAND if SKIP_TAGS => pos += entity_len(&bytes[pos..]),
                 NOT_ASCII => {
                     let c = text[pos..].chars().next()?;
+                    if is_cjk(c) {
+                        let first = pos;
+                        pos += c.len_utf8();
+                        match text[pos..].chars().next().filter(|&next| is_cjk(next)) {
+                            Some(next) => {
+                                in_pair = true;
+                                return Some(&text[first..pos + next.len_utf8()]);
+                            }
+                            // The run's last character, already given with the one before.
+                            None if std::mem::take(&mut in_pair) => continue,
+                            None => return Some(&text[first..pos]),
+                        }
+                    }
                     if c.is_alphanumeric() {
                         break pos;
                     }
@@ -173,11 +192,12 @@ fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
                 _ => pos += 1,
             }
         };
+        in_pair = false;
         while let Some(&byte) = bytes.get(pos) {
             match BYTE_CLASS[byte as usize] {
                 ALPHANUMERIC => pos += 1,
                 NOT_ASCII => match text[pos..].chars().next() {
-                    Some(c) if c.is_alphanumeric() => pos += c.len_utf8(),
+                    Some(c) if c.is_alphanumeric() && !is_cjk(c) => pos += c.len_utf8(),
                     _ => break,
                 },
                 _ => break,
@@ -185,6 +205,22 @@ fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
         }
         Some(&text[start..pos])
     })
+}
+
+/// Whether `c` belongs to a script written without spaces between words: Han ideographs
+/// (Chinese, Japanese kanji), Japanese kana, and Hangul, whose words carry their particles.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FA}'       // Hiragana, Katakana (to U+30FB, the middle dot: a separator)
+        | '\u{30FC}'..='\u{30FF}'
+        | '\u{31F0}'..='\u{31FF}'     // Katakana phonetic extensions
+        | '\u{3400}'..='\u{4DBF}'     // Han extension A
+        | '\u{4E00}'..='\u{9FFF}'     // Han
+        | '\u{AC00}'..='\u{D7AF}'     // Hangul syllables
+        | '\u{F900}'..='\u{FAFF}'     // Han compatibility
+        | '\u{FF66}'..='\u{FF9D}'     // half-width Katakana
+        | '\u{20000}'..='\u{2FA1F}'   // Han extensions B to F, supplement
+    )
 }
 
 /// How many bytes of HTML starting at an `&` are a gap between words: a whole character
@@ -304,25 +340,57 @@ mod tests {
 
     #[test]
     fn words_are_runs_of_alphanumerics_in_any_script() {
-        let text = "Kyiv's 2026 budget—Zürich, Αθήνα & 東京 «x»  a1 ";
+        let text = "Kyiv's 2026 budget—Zürich, Αθήνα & 東 «x»  a1 ";
         let expected: Vec<&str> =
             text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         assert_eq!(words::<false>(text).collect::<Vec<_>>(), expected);
-        assert_eq!(expected, ["Kyiv", "s", "2026", "budget", "Zürich", "Αθήνα", "東京", "x", "a1"]);
+        assert_eq!(expected, ["Kyiv", "s", "2026", "budget", "Zürich", "Αθήνα", "東", "x", "a1"]);
         assert_eq!(words::<false>("").count(), 0);
         // A character beyond ASCII that is not alphanumeric ends a word (a line separator).
         assert_eq!(words::<false>("a\u{2028}b").collect::<Vec<_>>(), ["a", "b"]);
     }
 
-    /// Words by their definition: the text split at every character that is not alphanumeric.
+    #[test]
+    fn text_without_spaces_gives_pairs_of_characters() {
+        assert_eq!(words::<false>("国防预算").collect::<Vec<_>>(), ["国防", "防预", "预算"]);
+        assert_eq!(
+            words::<false>("2026年度の予算案、AI投資").collect::<Vec<_>>(),
+            ["2026", "年度", "度の", "の予", "予算", "算案", "AI", "投資"]
+        );
+        assert_eq!(words::<true>("<p>東京</p>&amp;日").collect::<Vec<_>>(), ["東京", "日"]);
+        // Two articles sharing a word share its term.
+        let zh = Analyzer::new("zh-TW", true);
+        let (a, b) = (terms(&zh, "立法院通過國防預算"), terms(&zh, "在野黨批評國防預算"));
+        assert!(a.contains(&"國防".to_string()) && b.contains(&"預算".to_string()), "{a:?} {b:?}");
+    }
+
+    /// Words by their definition: the text split at every character that is not alphanumeric,
+    /// and each run of characters of `is_cjk` within a word as its overlapping pairs (or the
+    /// character alone).
     fn reference_words(text: &str) -> Vec<&str> {
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+        let mut out = Vec::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            let chars: Vec<(usize, char)> = word.char_indices().collect();
+            let end_of = |k: usize| chars.get(k).map_or(word.len(), |(at, _)| *at);
+            let mut i = 0;
+            while i < chars.len() {
+                let cjk = is_cjk(chars[i].1);
+                let run = chars[i..].iter().take_while(|(_, c)| is_cjk(*c) == cjk).count();
+                if !cjk || run == 1 {
+                    out.push(&word[chars[i].0..end_of(i + run)]);
+                } else {
+                    out.extend((i..i + run - 1).map(|k| &word[chars[k].0..end_of(k + 2)]));
+                }
+                i += run;
+            }
+        }
+        out
     }
 
     proptest::proptest! {
         #[test]
         fn words_match_their_definition_in_text_and_html(
-            text in "([a-zA-Z0-9 <>&;.,'#-]|é|ß|Ω|東|\u{2028}|\u{00A0}|\u{0301}|<p>|</a>|&amp;|&#39;){0,40}"
+            text in "([a-zA-Z0-9 <>&;.,'#-]|é|ß|Ω|東|京|の|ア|한|・|\u{2028}|\u{00A0}|\u{0301}|<p>|</a>|&amp;|&#39;){0,40}"
         ) {
             proptest::prop_assert_eq!(words::<false>(&text).collect::<Vec<_>>(), reference_words(&text));
             let html = html_text(&text);
