@@ -7,8 +7,37 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 use crate::config::{MarkdownConfig, RawHtml};
 use crate::slugs::slugify;
 
-/// The marker that ends a hand-picked summary.
-pub const MORE_MARKER: &str = "<!-- more -->";
+/// The shortcodes of Hugo (`{{< figure … >}}`, `{{% notice %}}`), Zola
+/// (`{{ youtube(id="…") }}`) and Jekyll (`{% include … %}`) in a run of text, each to its
+/// end (at most 60 characters): none of them is Markdown, and each would show as text.
+fn shortcodes_in(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let start = from
+            + text[from..].match_indices('{').map(|(at, _)| at).find(|&at| {
+                let rest = &text[from + at..];
+                let zola = rest.strip_prefix("{{").map(str::trim_start).is_some_and(|call| {
+                    let name = call.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+                    name > 0 && call[name..].starts_with('(')
+                });
+                let jekyll = rest.strip_prefix("{%").is_some_and(|r| r.starts_with([' ', '-']));
+                rest.starts_with("{{<") || rest.starts_with("{{%") || zola || jekyll
+            })?;
+        let rest = &text[start..];
+        let close = if rest.starts_with("{%") { "%}" } else { "}}" };
+        let end = rest[2..].find(close).map_or(rest.len(), |at| at + 4);
+        let end = end.min(rest.char_indices().nth(60).map_or(rest.len(), |(at, _)| at));
+        from = start + end;
+        Some(&rest[..end])
+    })
+}
+
+/// Whether raw HTML is the marker that ends a hand-picked summary, however it is spaced or cased (`<!-- more -->`,
+/// `<!--more-->` as Hugo, Jekyll and WordPress write it).
+fn is_more_marker(html: &str) -> bool {
+    let inner = html.trim().strip_prefix("<!--").and_then(|rest| rest.strip_suffix("-->"));
+    inner.is_some_and(|inner| inner.trim().eq_ignore_ascii_case("more"))
+}
 
 /// A rendered article body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +51,9 @@ pub struct Rendered {
     /// Link targets ending in `.md` that the resolver did not know, with their 1-based
     /// line in the body.
     pub broken_links: Vec<(String, usize)>,
+    /// Another generator's shortcodes (`{{< figure >}}`), which show as text, with their
+    /// 1-based line in the body.
+    pub shortcodes: Vec<(String, usize)>,
 }
 
 /// What becomes of a link target written in Markdown.
@@ -72,14 +104,18 @@ fn options(config: &MarkdownConfig) -> Options {
 pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut broken_links = Vec::new();
+    let mut shortcodes = Vec::new();
+    let mut in_code_block = false;
+    let (mut run, mut run_start) = (String::new(), 0);
     let mut words = WordCounter::default();
     let mut has_raw_html = false;
+    // Where the summary ends: the index in `events` of the first `<!-- more -->`.
+    let mut more_at = None;
     for (event, range) in Parser::new_ext(markdown, options(config)).into_offset_iter() {
         let event = match event {
-            // The summary marker is Broadsheet's, not the author's HTML: never shown as text.
-            Event::Html(html) | Event::InlineHtml(html)
-                if config.raw_html == RawHtml::Escape && html.trim() == MORE_MARKER =>
-            {
+            Event::Html(ref html) | Event::InlineHtml(ref html) if is_more_marker(html) => {
+                // The summary marker is Broadsheet's, not the author's HTML: never on the page.
+                more_at.get_or_insert(events.len());
                 continue;
             }
             Event::Html(html) | Event::InlineHtml(html) if config.raw_html == RawHtml::Escape => {
@@ -110,6 +146,27 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
             other => other,
         };
         match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
+        // Text runs on across events (`{{` `<` ` figure src=` `“`…): gathered from the first
+        // piece with a `{` up to the next other event, then searched for shortcodes.
+        match (&event, in_code_block) {
+            (Event::Text(text), false) if !run.is_empty() || text.contains('{') => {
+                if run.is_empty() {
+                    run_start = range.start;
+                }
+                run.push_str(text);
+            }
+            _ if !run.is_empty() => {
+                let line = line_of(markdown, run_start);
+                shortcodes.extend(shortcodes_in(&run).map(|code| (code.to_string(), line)));
+                run.clear();
+            }
+            _ => {}
+        }
+        match &event {
             Event::Text(text) | Event::Code(text) => words.add(text),
             // Inline markup does not end a word (`**Bold**ly` is one); everything else does.
             Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
@@ -128,8 +185,8 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     if config.raw_html == RawHtml::Sanitize && has_raw_html {
         html_out = sanitize(&html_out);
     }
-    let summary = summary(markdown, &events, config);
-    Rendered { html: html_out, summary, word_count: words.total(), broken_links }
+    let summary = summary(&events, more_at);
+    Rendered { html: html_out, summary, word_count: words.total(), broken_links, shortcodes }
 }
 
 /// Whether a link target would run script when followed (`javascript:`, `vbscript:`,
@@ -318,11 +375,12 @@ fn add_heading_ids(events: &mut [Event]) {
     }
 }
 
-/// The text before `<!-- more -->`, else the first paragraph, as plain text.
-fn summary(markdown: &str, events: &[Event], config: &MarkdownConfig) -> String {
-    if let Some(cut) = markdown.find(MORE_MARKER) {
-        let before: Vec<Event> = Parser::new_ext(&markdown[..cut], options(config)).collect();
-        return plain_text(&before);
+/// The text before `<!-- more -->` (the events before index `more_at`, parsed with the
+/// whole body, so that a reference link defined further down is a link there too), else
+/// the first paragraph, as plain text.
+fn summary(events: &[Event], more_at: Option<usize>) -> String {
+    if let Some(cut) = more_at {
+        return plain_text(&events[..cut]);
     }
     let start = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph)));
     match start {
@@ -397,6 +455,12 @@ mod tests {
     fn summary_stops_at_the_more_marker() {
         let r = md("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n");
         assert_eq!(r.summary, "One. Two.");
+        // Spelled as other generators spell it, too.
+        assert_eq!(md("One.\n\nTwo.\n\n<!--more-->\n\nThree.\n").summary, "One. Two.");
+        assert_eq!(md("One.\n\nTwo. <!--More-->\n\nThree.\n").summary, "One. Two.");
+        // A reference link defined below the marker is a link in the summary too.
+        let r = md("See [the report][r].\n\n<!--more-->\n\nRest.\n\n[r]: https://example.org/\n");
+        assert_eq!(r.summary, "See the report.");
     }
 
     #[test]
@@ -540,5 +604,21 @@ mod tests {
         assert!(r.html.contains("href=\"/tech/other/\""));
         assert!(r.html.contains("src=\"chart.png\""));
         assert_eq!(r.broken_links, vec![("missing.md".to_string(), 3)]);
+    }
+
+    #[test]
+    fn other_generators_shortcodes_are_found_outside_code() {
+        let r = md("Intro.\n\n{{< figure src=\"/a.png\" >}}\n\nA {{% notice %}} and {{ youtube(id=\"x\") }}.\n\n\
+                    {% include note.html %}\n\n```\n{{< in code >}}\n```\n\n`{{< inline code >}}` and {{ not }} {a}\n");
+        let found: Vec<(&str, usize)> = r.shortcodes.iter().map(|(c, l)| (c.as_str(), *l)).collect();
+        assert_eq!(
+            found,
+            [
+                ("{{< figure src=“/a.png” >}}", 3),
+                ("{{% notice %}}", 5),
+                ("{{ youtube(id=“x”) }}", 5),
+                ("{% include note.html %}", 7)
+            ]
+        );
     }
 }

@@ -156,6 +156,8 @@ pub struct Body {
     pub word_count: usize,
     /// `.md` links that are not published articles, with their body line.
     pub broken_links: Vec<(String, usize)>,
+    /// Other generators' shortcodes, shown as text, with their body line.
+    pub shortcodes: Vec<(String, usize)>,
     /// Every link target the body asked the resolver about, with the answer it got.
     links: Vec<(String, Resolution)>,
 }
@@ -175,6 +177,7 @@ impl Body {
             summary: summary(rendered.summary),
             word_count: rendered.word_count,
             broken_links: rendered.broken_links,
+            shortcodes: rendered.shortcodes,
             links,
         }
     }

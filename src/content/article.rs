@@ -147,6 +147,11 @@ fn split_diagnostic(path: &Path, err: SplitError) -> Diagnostic {
                 .at(1, Some(1))
                 .hint("start the file with `+++`, then `title = \"...\"` and `date = 2026-01-31`, then `+++`")
         }
+        SplitError::YamlFrontMatter => {
+            Diagnostic { message: "YAML front matter (`---`): Broadsheet reads TOML between `+++` lines".into(), ..d }
+                .at(1, Some(1))
+                .hint("write it as TOML: `+++`, then `title = \"...\"` and `date = 2026-01-31` (quoted text, `key = value`), then `+++`; the README's *Moving a site to Broadsheet* shows the conversion")
+        }
         SplitError::Unterminated => Diagnostic { message: "front matter is not closed".into(), ..d }
             .at(1, Some(1))
             .hint("add a line `+++` after the last front matter key"),
@@ -324,7 +329,7 @@ impl Checker<'_> {
 
     fn slug(&mut self, slug: Option<Spanned<String>>) -> Option<String> {
         let Some(s) = slug else {
-            let stem = self.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            let stem = default_slug_source(self.path);
             let slug = slugs::slugify(&stem);
             if slug.is_empty() {
                 self.errors.push(
@@ -462,7 +467,11 @@ fn key_diagnostic(path: &Path, text: &str, first_line: usize, error: KeyError) -
     match error {
         KeyError::Unknown { key, span } => {
             let (line, col) = at(span);
-            unknown_key(path, &key, &frontmatter::KEYS).at(line, col)
+            let diagnostic = unknown_key(path, &key, &frontmatter::KEYS).at(line, col);
+            match other_generators_key(&key) {
+                Some(hint) => diagnostic.hint(hint),
+                None => diagnostic,
+            }
         }
         KeyError::Value { key, error, span } => {
             let mut diagnostic = toml_diagnostic(path, text, first_line, &error);
@@ -477,6 +486,38 @@ fn key_diagnostic(path: &Path, text: &str, first_line: usize, error: KeyError) -
             diagnostic
         }
     }
+}
+
+/// What an article's slug is made from when its front matter gives none: its file name, or
+/// for an `index.md` in a folder of its own (a page bundle, as Hugo calls it:
+/// `content/tech/chips/index.md` with its pictures beside it) the folder's name.
+fn default_slug_source(path: &Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let folder = path.parent().filter(|p| p != &Path::new("content")).and_then(Path::file_name);
+    match folder {
+        Some(folder) if stem == "index" => folder.to_string_lossy().to_string(),
+        _ => stem,
+    }
+}
+
+/// What Broadsheet calls a front matter key of Hugo, Zola or Jekyll, as a hint for a site
+/// that is moving its articles over.
+fn other_generators_key(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "lastmod" | "last_modified_at" | "modified" => "Broadsheet calls the last change `updated`: `updated = 2026-11-24T09:30:00Z`",
+        "publishDate" | "publishdate" | "pubdate" | "pubDate" => "Broadsheet calls the publication date `date`",
+        "description" | "excerpt" | "subtitle" => "Broadsheet calls the standfirst `summary`: `summary = \"...\"`",
+        "categories" => "an article has one category: `category = \"Technology\"`",
+        "authors" => "Broadsheet calls the byline `author`, one name or a list: `author = [\"A\", \"B\"]`",
+        "taxonomies" => "write tags at the top level: `tags = [\"a\", \"b\"]` (and `category = \"...\"`)",
+        "params" => "free-form values go in `[extra]`, which templates read as `article.extra`",
+        "url" | "permalink" => "set the URL's last part with `slug = \"...\"`; keep an old URL working with `aliases = [\"/old/path/\"]`",
+        "weight" | "toc" | "layout" | "template" | "type" | "sort_by" | "paginate_by" | "comments" => {
+            "Broadsheet has no such setting; keep the value for your templates under `[extra]`, or remove it"
+        }
+        "featured_image" | "cover" | "thumbnail" | "images" | "hero" => "Broadsheet calls the article's picture `image`: `image = { src = \"photo.jpg\", alt = \"...\" }`",
+        _ => return None,
+    })
 }
 
 /// `date` if feeds and pages can show it in any time zone: years 1 to 9999 (RFC 2822, which

@@ -25,6 +25,8 @@ pub enum SplitError {
     Empty,
     /// The first line is not `+++`.
     NoFrontMatter,
+    /// The file starts with YAML front matter (`---`), as Hugo, Jekyll and others write it.
+    YamlFrontMatter,
     /// The opening `+++` has no closing one.
     Unterminated,
 }
@@ -36,6 +38,9 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or_default();
+    if first.trim_end() == "---" {
+        return Err(SplitError::YamlFrontMatter);
+    }
     if first.trim_end() != "+++" {
         return Err(SplitError::NoFrontMatter);
     }
@@ -264,6 +269,7 @@ mod tests {
     fn reports_missing_and_unterminated_front_matter() {
         assert_eq!(split("  \n"), Err(SplitError::Empty));
         assert_eq!(split("# Title\n"), Err(SplitError::NoFrontMatter));
+        assert_eq!(split("---\ntitle: A\n---\n"), Err(SplitError::YamlFrontMatter));
         assert_eq!(split("+++\ntitle = \"a\"\n"), Err(SplitError::Unterminated));
     }
 

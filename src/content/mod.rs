@@ -65,7 +65,9 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
             continue;
         }
         let path = rel(site, entry.path());
-        if path.extension().is_some_and(|e| e == "md") {
+        if let Some(problem) = not_an_article(&path) {
+            content.errors.push(problem);
+        } else if path.extension().is_some_and(|e| e == "md") {
             markdown.push(path);
         } else {
             content.assets.push(path);
@@ -95,6 +97,26 @@ pub fn load(site: &Path, ctx: &ParseContext, cache: &mut Cache) -> Content {
     }
     cache.retain(&content.articles);
     content
+}
+
+/// A file other generators read as content that Broadsheet would otherwise take for what
+/// it is not: a Markdown file named `.markdown` (published as a download, front matter and
+/// all) or a section file `_index.md` (read as an article).
+fn not_an_article(path: &Path) -> Option<Diagnostic> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    if ["markdown", "mdown", "mkd", "mkdn"].contains(&extension.to_ascii_lowercase().as_str()) {
+        return Some(
+            Diagnostic::new(path, format!("a Markdown file named `.{extension}`: articles are `.md` files"))
+                .hint("rename it to `.md` to publish it as an article (anything else under content/ is copied as it is, and this would be published with its front matter)"),
+        );
+    }
+    if path.file_name().is_some_and(|n| n == "_index.md") {
+        return Some(
+            Diagnostic::new(path, "`_index.md` is a section file of Hugo or Zola; Broadsheet makes each category's page itself")
+                .hint("describe the category in config.toml instead (`[[categories]]` with `name` and `description`), then delete this file"),
+        );
+    }
+    None
 }
 
 /// Every entry under `root` (itself first), in the order of one walk sorted by name, with

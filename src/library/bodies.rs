@@ -122,17 +122,17 @@ fn render_body(
     article.html = body.html.clone();
     article.word_count = body.word_count;
     article.summary = body.summary.clone();
-    let warnings = body
-        .broken_links
-        .iter()
-        .map(|(target, line)| {
-            Diagnostic::new(&article.path, format!("broken link: `{target}` is not a published article"))
-                .at(article.body_line + line - 1, None)
-                .hint(
-                    "check the file name; links are relative to this file's folder, or to content/ with `@/`",
-                )
-        })
-        .collect();
+    let broken_links = body.broken_links.iter().map(|(target, line)| {
+        Diagnostic::new(&article.path, format!("broken link: `{target}` is not a published article"))
+            .at(article.body_line + line - 1, None)
+            .hint("check the file name; links are relative to this file's folder, or to content/ with `@/`")
+    });
+    let shortcodes = body.shortcodes.iter().map(|(code, line)| {
+        Diagnostic::new(&article.path, format!("`{code}` is another generator's shortcode: it shows as text"))
+            .at(article.body_line + line - 1, None)
+            .hint("write it in Markdown or HTML instead: `![caption](picture.png)`, `<figure>`, a link")
+    });
+    let warnings = broken_links.chain(shortcodes).collect();
     let fresh = match body {
         Cow::Owned(body) => Some(body),
         Cow::Borrowed(_) => None,
