@@ -236,8 +236,9 @@ impl Staging {
         let touched = changed.iter().map(|(rel, _)| rel.as_str()).chain(stale.iter().copied());
         refuse_links_inside(&self.target, touched)?;
         let mut journal = Journal::new(&self.target, &self.temp);
-        let moves = changed.iter().map(|(rel, staged)| (rel.as_str(), staged.as_path()));
-        let applied = journal.apply(moves.chain(marker), &stale);
+        let moves: Vec<(&str, &Path)> =
+            changed.iter().map(|(rel, staged)| (rel.as_str(), staged.as_path())).chain(marker).collect();
+        let applied = journal.apply(&moves, &stale);
         if let Err(e) = applied {
             return Err(journal.undo(e));
         }
@@ -300,11 +301,7 @@ impl<'a> Journal<'a> {
     }
 
     /// Moves the changed files in (each from where it was staged) and the stale files out.
-    fn apply(
-        &mut self,
-        changed: impl Iterator<Item = (&'a str, &'a Path)>,
-        stale: &[&'a str],
-    ) -> Result<(), Error> {
+    fn apply(&mut self, changed: &[(&'a str, &'a Path)], stale: &[&'a str]) -> Result<(), Error> {
         // A folder of this name can only be left by a build of ours that died mid-commit (a
         // container reuses process ids); it holds old versions of generated files.
         if self.backup.exists() {
@@ -312,7 +309,19 @@ impl<'a> Journal<'a> {
                 .map_err(|e| Error::io("remove stale folder", &self.backup, e))?;
         }
         fs::create_dir(&self.backup).map_err(|e| Error::io("create folder", &self.backup, e))?;
-        for (rel, from) in changed {
+        // A stale file where a new file needs a folder (the file `foo` of the last site, the
+        // new `foo/bar.txt`) goes first.
+        let (in_the_way, stale): (Vec<&str>, Vec<&str>) = if stale.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            let folders: FxHashSet<&str> = changed
+                .iter()
+                .flat_map(|(rel, _)| rel.match_indices('/').map(|(at, _)| &rel[..at]))
+                .collect();
+            stale.iter().partition(|rel| folders.contains(*rel))
+        };
+        self.remove_stale(&in_the_way)?;
+        for &(rel, from) in changed {
             let to = self.target.join(rel);
             let old = self.keep_old(rel)?;
             if old == Old::None {
@@ -324,6 +333,11 @@ impl<'a> Journal<'a> {
                 *moved_in = true;
             }
         }
+        self.remove_stale(&stale)
+    }
+
+    /// Moves the stale files out of the site.
+    fn remove_stale(&mut self, stale: &[&'a str]) -> Result<(), Error> {
         for &rel in stale {
             if self.set_aside(rel)? {
                 self.steps.push(Step::Removed { rel });
@@ -347,12 +361,18 @@ impl<'a> Journal<'a> {
     }
 
     /// Moves the old file at `rel`, if there is one, to the backup, under the number of the
-    /// step about to be recorded. Returns whether there was one.
+    /// step about to be recorded. Returns whether there was one. A path below what is now a
+    /// file (`foo/bar.txt` once the new file `foo` replaced the folder `foo`, which went
+    /// aside with everything in it) has none.
     fn set_aside(&self, rel: &str) -> Result<bool, Error> {
         let from = self.target.join(rel);
         match fs::rename(&from, self.aside(self.steps.len())) {
             Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e)
+                if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(Error::io("move the old file aside", &from, e)),
         }
     }
@@ -403,6 +423,10 @@ impl<'a> Journal<'a> {
             };
             if moved_in && old != Old::Linked {
                 let _ = fs::remove_file(&to);
+            }
+            if put_back {
+                // A folder the update made where this file was, emptied by the steps undone.
+                let _ = fs::remove_dir(&to);
             }
             if put_back && fs::rename(self.aside(number), &to).is_err() {
                 lost.push(rel);

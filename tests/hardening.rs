@@ -129,6 +129,16 @@ fn huge_odd_and_foreign_articles_build() {
 
 #[test]
 fn ctrl_c_during_a_build_leaves_the_last_site_and_cleans_up() {
+    interrupted_build_leaves_the_last_site("-INT");
+}
+
+/// What `timeout`, `docker stop`, systemd and a cancelled CI job send.
+#[test]
+fn a_terminated_build_leaves_the_last_site_and_cleans_up() {
+    interrupted_build_leaves_the_last_site("-TERM");
+}
+
+fn interrupted_build_leaves_the_last_site(signal: &str) {
     let (_dir, site) = common::site_copy("basic");
     assert!(broadsheet(&site, &["build"]).status.success());
     let before = common::read_tree(&site.join("public"));
@@ -155,7 +165,7 @@ fn ctrl_c_during_a_build_leaves_the_last_site_and_cleans_up() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     assert!(temp.exists(), "the build reached the writing stage");
-    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130), "interrupted builds exit with 130");
     assert_eq!(common::read_tree(&site.join("public")), before, "the last site is untouched");

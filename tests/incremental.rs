@@ -75,6 +75,37 @@ fn removed_articles_disappear_and_foreign_files_stay() {
 }
 
 #[test]
+fn a_folder_of_the_last_site_can_become_a_file_and_back() {
+    let (dir, site) = common::site_copy("basic");
+    write(&site.join("static/foo/bar.txt"), "bar\n");
+    write(&site.join("static/foo/deep/baz.txt"), "baz\n");
+    assert!(broadsheet(&site, &["build"]).status.success());
+    std::fs::remove_dir_all(site.join("static/foo")).unwrap();
+    write(&site.join("static/foo"), "now a file\n");
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(site.join("public/foo")).unwrap(), "now a file\n");
+    let clean = dir.path().join("clean");
+    assert!(broadsheet(&site, &["build", "--no-cache", "-o", clean.to_str().unwrap()]).status.success());
+    assert_eq!(common::read_tree(&site.join("public")), common::read_tree(&clean));
+    // And back: the file becomes a folder again.
+    std::fs::remove_file(site.join("static/foo")).unwrap();
+    write(&site.join("static/foo/bar.txt"), "bar\n");
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(site.join("public/foo/bar.txt")).unwrap(), "bar\n");
+    let listed = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    assert!(!listed(dir.path()).iter().any(|n| n.contains("broadsheet-tmp")), "{:?}", listed(dir.path()));
+}
+
+#[test]
 fn an_update_that_changes_every_page_replaces_files_inside_the_same_folder() {
     use std::os::unix::fs::MetadataExt;
     let (dir, site) = common::site_copy("basic");
@@ -170,6 +201,22 @@ fn the_build_cache_reuses_only_what_is_provably_the_same() {
     assert!(damaged.status.success(), "{}", stderr(&damaged));
     assert!(cache_line(&damaged).contains("7 of 7 articles parsed"), "{}", cache_line(&damaged));
     let clean = dir.path().join("clean");
+    assert!(broadsheet(&site, &["build", "--no-cache", "-o", clean.to_str().unwrap()]).status.success());
+    assert_eq!(common::read_tree(&site.join("public")), common::read_tree(&clean));
+
+    // So is one whose damage still decodes: one byte of a cached body's HTML changed.
+    let cache = site.join(".broadsheet-cache/articles.bin");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"</p>").expect("a cached body");
+    bytes[at + 2] = b'q';
+    std::fs::write(&cache, bytes).unwrap();
+    let edited = site.join("content/tech/chips.md"); // so that pages are written again
+    std::fs::write(&edited, std::fs::read_to_string(&edited).unwrap().replace("Sales", "Sales figures"))
+        .unwrap();
+    let damaged = broadsheet(&site, &["build", "--timings"]);
+    assert!(damaged.status.success(), "{}", stderr(&damaged));
+    assert!(cache_line(&damaged).contains("7 of 7 articles parsed"), "{}", cache_line(&damaged));
+    std::fs::remove_dir_all(&clean).unwrap();
     assert!(broadsheet(&site, &["build", "--no-cache", "-o", clean.to_str().unwrap()]).status.success());
     assert_eq!(common::read_tree(&site.join("public")), common::read_tree(&clean));
 }

@@ -244,9 +244,9 @@ impl Cache {
         if header.format != FORMAT {
             return Cache::new();
         }
-        let mut encoded: Vec<(PathBuf, &[u8])> = Vec::new();
+        let mut encoded: Vec<(PathBuf, &[u8], u64)> = Vec::new();
         for _ in 0..header.files {
-            match postcard::take_from_bytes::<(PathBuf, &[u8])>(rest) {
+            match postcard::take_from_bytes::<(PathBuf, &[u8], u64)>(rest) {
                 Ok((entry, tail)) => {
                     encoded.push(entry);
                     rest = tail;
@@ -256,7 +256,12 @@ impl Cache {
         }
         let files: Option<HashMap<PathBuf, Cached>> = encoded
             .into_par_iter()
-            .map(|(path, bytes)| postcard::from_bytes::<Cached>(bytes).ok().map(|c| (path, c)))
+            .map(|(path, bytes, sum)| {
+                // A damaged entry can still decode (one changed byte of a body's HTML): the
+                // whole cache is set aside then, rather than that byte published.
+                let intact = entry_checksum(&path, bytes) == sum;
+                intact.then(|| postcard::from_bytes::<Cached>(bytes).ok().map(|c| (path, c))).flatten()
+            })
             .collect();
         match files {
             Some(files) => Cache { settings: header.settings, files, ..Cache::default() },
@@ -280,7 +285,8 @@ impl Cache {
                 // which postcard writes one call per byte into the `BufWriter`. Both encode
                 // alike (a length, then the bytes), so it reads back as a `&[u8]`.
                 let entry = serde_bytes::Bytes::new(&buffer);
-                postcard::to_io(&(file, entry), &mut *out).map_err(encode_error)?;
+                postcard::to_io(&(file, entry, entry_checksum(file, &buffer)), &mut *out)
+                    .map_err(encode_error)?;
             }
             Ok(())
         })
@@ -430,6 +436,13 @@ fn write_in_cache(
 /// The hash of settings: their `Debug` text, which names every field and value.
 pub fn settings_hash(settings: &dyn std::fmt::Debug) -> ContentHash {
     content_hash(format!("{settings:?}").as_bytes())
+}
+
+/// The checksum saved with each cache entry: of its path and its encoded bytes.
+fn entry_checksum(path: &Path, entry: &[u8]) -> u64 {
+    use std::os::unix::ffi::OsStrExt;
+    let path = xxhash_rust::xxh3::xxh3_64(path.as_os_str().as_bytes());
+    xxhash_rust::xxh3::xxh3_64_with_seed(entry, path)
 }
 
 #[cfg(test)]
