@@ -94,11 +94,20 @@ fn sitemap_lists_every_page_with_lastmod() {
         "https://example.org/world/page/2/",
         "https://example.org/tags/diplomacy/",
         "https://example.org/2026/11/20/",
-        "https://example.org/search/",
     ] {
         assert!(urls.contains(&page), "{page} missing from {urls:?}");
     }
-    assert!(!urls.iter().any(|u| u.contains("old-summit") || u.ends_with("404.html")), "no redirects or 404");
+    assert!(
+        !urls.iter().any(|u| u.contains("old-summit") || u.ends_with("404.html") || u.ends_with("/search/")),
+        "no redirects, 404 or search page"
+    );
+    // Neither page is for search engines: they say so, and the 404 page names no canonical URL.
+    for (page, canonical) in [("404.html", false), ("search/index.html", true)] {
+        let html = read(&site, page);
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"), "{page}");
+        assert_eq!(html.contains("rel=\"canonical\""), canonical, "{page}");
+    }
+    assert!(!read(&site, "index.html").contains("noindex"));
     for url in &urls {
         let page = url.strip_prefix("https://example.org/").unwrap();
         let file = if page.is_empty() || page.ends_with('/') {
@@ -112,7 +121,7 @@ fn sitemap_lists_every_page_with_lastmod() {
 }
 
 #[test]
-fn news_sitemap_lists_only_the_last_two_days_and_robots_names_both_sitemaps() {
+fn news_sitemap_lists_only_the_last_two_days_and_is_left_out_without_them() {
     let (_dir, site) = common::site_copy("basic");
     std::fs::remove_file(site.join("static/robots.txt")).unwrap();
     let now = chrono::Utc::now();
@@ -134,6 +143,15 @@ fn news_sitemap_lists_only_the_last_two_days_and_robots_names_both_sitemaps() {
     let robots = read(&site, "robots.txt");
     assert!(robots
         .contains("Sitemap: https://example.org/sitemap.xml\nSitemap: https://example.org/news-sitemap.xml"));
+
+    // Without an article of the last two days there is no news sitemap (one must list a URL).
+    std::fs::remove_file(site.join("content/world/fresh.md")).unwrap();
+    assert!(broadsheet(&site, &["build"]).status.success());
+    assert!(!site.join("public/news-sitemap.xml").exists());
+    assert_eq!(
+        read(&site, "robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n"
+    );
 }
 
 #[test]
@@ -144,6 +162,7 @@ fn article_pages_carry_social_tags_and_json_ld() {
         r#"<meta property="og:type" content="article">"#,
         r#"<meta property="og:title" content="Rocket launch set for Friday">"#,
         r#"<meta property="og:image" content="https://example.org/tech/rocket/rocket.svg">"#,
+        r#"<meta property="og:image:alt" content="A rocket on its pad">"#,
         r#"<meta property="article:section" content="Tech">"#,
         r#"<meta property="article:tag" content="Space">"#,
         r#"<meta name="twitter:card" content="summary_large_image">"#,
@@ -156,12 +175,34 @@ fn article_pages_carry_social_tags_and_json_ld() {
     assert_eq!(ld["@type"], "NewsArticle");
     assert_eq!(ld["headline"], "Rocket launch set for Friday");
     assert_eq!(ld["author"][0]["name"], "Cleo Park");
+    assert_eq!(ld["author"][0]["url"], "https://example.org/authors/cleo-park/");
+    assert_eq!(ld["inLanguage"], "en");
     assert_eq!(ld["image"][0], "https://example.org/tech/rocket/rocket.svg");
     assert_eq!(ld["mainEntityOfPage"]["@id"], "https://example.org/tech/rocket/");
     assert_eq!(ld["publisher"]["name"], "Fixture Times");
     assert_eq!(ld["articleSection"], "Tech");
     assert_eq!(ld["keywords"], serde_json::json!(["Space", "Aurora"]));
     assert!(ld["datePublished"].as_str().unwrap().starts_with("2026-11-19"));
+    // The newest article, the front page's top story, has no picture: nor has the front page.
+    assert!(!read(&site, "index.html").contains("og:image"));
+}
+
+#[test]
+fn the_front_page_shows_social_networks_its_top_storys_picture() {
+    let (_dir, site) = common::site_copy("basic");
+    let talks = site.join("content/world/talks.md");
+    let text = std::fs::read_to_string(&talks).unwrap();
+    write(
+        &talks,
+        &text.replacen("+++\n", "+++\nimage = { src = \"/talks.png\", alt = \"Delegates at a table\" }\n", 1),
+    );
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let front = read(&site, "index.html");
+    assert!(
+        front.contains(r#"<meta property="og:image" content="https://example.org/talks.png">"#),
+        "{front}"
+    );
+    assert!(front.contains(r#"<meta name="twitter:image:alt" content="Delegates at a table">"#), "{front}");
 }
 
 /// The JSON-LD of an article page.

@@ -7,7 +7,7 @@ use quick_xml::escape::escape;
 use serde_json::json;
 
 use super::views::Views;
-use crate::library::ArticleId;
+use crate::library::{ArticleId, Entry};
 
 /// Most URLs one sitemap file may list (sitemaps.org).
 pub const SITEMAP_LIMIT: usize = 50_000;
@@ -256,18 +256,25 @@ impl Feeds<'_, '_> {
         out
     }
 
+    /// The articles the Google News sitemap lists: those of the last two days before the
+    /// build, at most 1,000.
+    fn news_articles(&self) -> impl Iterator<Item = &std::sync::Arc<Entry>> + '_ {
+        let (since, now) = (self.now - Duration::days(2), self.now);
+        let entries = self.views.library.entries.iter();
+        entries.filter(move |e| e.article.date >= since && e.article.date <= now).take(NEWS_SITEMAP_LIMIT)
+    }
+
+    /// Whether the site has a Google News sitemap: only with articles for it, since a
+    /// sitemap must list at least one URL.
+    pub fn has_news_sitemap(&self) -> bool {
+        self.news_articles().next().is_some()
+    }
+
     /// Google News sitemap: articles of the last two days before the build, at most 1,000.
     pub fn news_sitemap(&self) -> String {
         let v = self.views;
-        let since = self.now - Duration::days(2);
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
-        let recent = v
-            .library
-            .entries
-            .iter()
-            .filter(|e| e.article.date >= since && e.article.date <= self.now)
-            .take(NEWS_SITEMAP_LIMIT);
-        for e in recent {
+        for e in self.news_articles() {
             out.push_str(&format!(
                 "  <url>\n    <loc>{}</loc>\n    <news:news>\n      <news:publication>\n        <news:name>{}</news:name>\n        <news:language>{}</news:language>\n      </news:publication>\n      <news:publication_date>{}</news:publication_date>\n      <news:title>{}</news:title>\n    </news:news>\n  </url>\n",
                 escape(v.permalink(&e.path).as_str()),
@@ -281,13 +288,14 @@ impl Feeds<'_, '_> {
         out
     }
 
-    /// robots.txt allowing everything and naming both sitemaps.
+    /// robots.txt allowing everything and naming the sitemaps.
     pub fn robots(&self) -> String {
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
-            self.views.permalink("sitemap.xml"),
-            self.views.permalink("news-sitemap.xml")
-        )
+        let mut robots =
+            format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", self.views.permalink("sitemap.xml"));
+        if self.has_news_sitemap() {
+            robots.push_str(&format!("Sitemap: {}\n", self.views.permalink("news-sitemap.xml")));
+        }
+        robots
     }
 
     /// Part `part` of the search index (see `search_part_entries`): one compact record per

@@ -134,8 +134,11 @@ struct PageMeta<'a> {
     /// `article`, `front`, `category`, `tag`, `author`, `categories`, `tags`, `authors`,
     /// `day`, `archive`, `alias` or `404`.
     kind: &'a str,
-    /// Absolute URL of the page's image (for social cards), if any.
+    /// Absolute URL of the page's image (for social cards), if any: an article's own, the
+    /// front page's top story's.
     image: Option<String>,
+    /// That image's alternative text (empty when it has none).
+    image_alt: &'a str,
     /// Link path of the page's own Atom feed (category pages), if any.
     feed: Option<String>,
 }
@@ -252,9 +255,16 @@ impl<'a> Renderer<'a> {
             Page::ThemeAsset(_) | Page::Generated(_) => unreachable!("not a template page"),
         };
         let path = self.link_path(page);
-        let image = match page {
-            Page::Article(id) => v.card(*id).image.as_ref().map(|i| v.absolute(&i.url)),
+        let pictured = match page {
+            Page::Article(id) => Some(*id),
+            Page::Front if !lib.entries.is_empty() => Some(ArticleId(0)),
             _ => None,
+        };
+        let card_image =
+            pictured.and_then(|id| v.card(id).image.as_ref().map(|i| (v.absolute(&i.url), i.alt)));
+        let (image, image_alt) = match card_image {
+            Some((url, alt)) => (Some(url), alt),
+            None => (None, ""),
         };
         let feed = match page {
             Page::Group(GroupKind::Category, g, _) => {
@@ -269,6 +279,7 @@ impl<'a> Renderer<'a> {
             permalink: v.permalink(&path),
             kind,
             image,
+            image_alt,
             feed,
         };
         ctx.insert("page", &meta);

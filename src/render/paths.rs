@@ -47,7 +47,10 @@ impl Renderer<'_> {
             generated.push(Generated::SitemapIndex);
             generated.extend((1..=sitemap_pages.div_ceil(SITEMAP_LIMIT)).map(Generated::Sitemap));
         }
-        generated.extend([Generated::NewsSitemap, Generated::Robots]);
+        if (Feeds { views: &self.views, now: self.now }).has_news_sitemap() {
+            generated.push(Generated::NewsSitemap);
+        }
+        generated.push(Generated::Robots);
         generated.extend((0..self.views.search_parts()).map(Generated::SearchIndex));
         pages.extend(generated.into_iter().map(Page::Generated));
         pages
@@ -164,17 +167,12 @@ fn sitemap_slice(part: usize) -> (usize, usize) {
     }
 }
 
-/// Whether a page is listed in the sitemap: HTML pages, not aliases, 404 or files.
+/// Whether a page is listed in the sitemap: HTML pages, not aliases, the 404 page, the search
+/// page (which has nothing of its own to index) or files.
 fn in_sitemap(page: &Page) -> bool {
     matches!(
         page,
-        Page::Front
-            | Page::Archive
-            | Page::GroupIndex(_)
-            | Page::Search
-            | Page::Article(_)
-            | Page::Group(..)
-            | Page::Day(_)
+        Page::Front | Page::Archive | Page::GroupIndex(_) | Page::Article(_) | Page::Group(..) | Page::Day(_)
     )
 }
 

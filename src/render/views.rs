@@ -190,10 +190,13 @@ struct NewsArticleLd<'a> {
     modified: &'a str,
     #[serde(rename = "datePublished")]
     published: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
     description: &'a str,
     headline: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<[String; 1]>,
+    #[serde(rename = "inLanguage")]
+    language: &'a str,
     keywords: Vec<&'a str>,
     #[serde(rename = "mainEntityOfPage")]
     page: WebPageLd<'a>,
@@ -207,6 +210,8 @@ struct PersonLd<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: &'a str,
+    /// The author's page.
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -459,12 +464,21 @@ impl<'a> Views<'a> {
             context: "https://schema.org",
             kind: "NewsArticle",
             section: &self.library.categories[entry.category].name,
-            author: a.authors.iter().map(|name| PersonLd { kind: "Person", name }).collect(),
+            author: entry
+                .authors
+                .iter()
+                .map(|&i| {
+                    let author = &self.library.authors[i];
+                    let url = self.permalink(&["authors/", &author.slug, "/"].concat());
+                    PersonLd { kind: "Person", name: &author.name, url }
+                })
+                .collect(),
             modified,
             published: &card.date.iso,
             description: &a.summary,
             headline: &a.title,
             image: card.image.as_ref().map(|i| [self.absolute(&i.url)]),
+            language: &self.config.language,
             keywords: entry.tags.iter().map(|&t| self.library.tags[t].name.as_str()).collect(),
             page: WebPageLd { id: &card.permalink, kind: "WebPage" },
             publisher: OrganizationLd {
