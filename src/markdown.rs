@@ -205,6 +205,16 @@ pub fn is_script_url(url: &str) -> bool {
 /// Keeps safe markup only: what Markdown produces (with heading ids, footnotes and task list
 /// checkboxes) and common HTML, without scripts, event handlers or script URLs.
 fn sanitize(html: &str) -> String {
+    // What a `<noscript>` holds is text to an HTML parser that runs scripts, as ammonia's
+    // does: the markup in it (often the `<img>` of a lazy-loading script) would show as text.
+    // Without its tags, the markup is kept or cleaned as any other.
+    let unwrapped;
+    let html = if html.contains("noscript") || html.contains("NOSCRIPT") {
+        unwrapped = remove_noscript_tags(html);
+        unwrapped.as_str()
+    } else {
+        html
+    };
     ammonia::Builder::default()
         .add_generic_attributes(["id", "class"])
         .add_tags(["input"])
@@ -214,6 +224,31 @@ fn sanitize(html: &str) -> String {
         .link_rel(None)
         .clean(html)
         .to_string()
+}
+
+/// `html` without its `<noscript>` and `</noscript>` tags (in any case), keeping what is
+/// between them.
+fn remove_noscript_tags(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    while let Some(found) = lower[at..].find("noscript") {
+        let name = at + found;
+        let open =
+            lower[..name].rfind('<').filter(|&lt| lower[lt + 1..name].trim_matches('/').trim().is_empty());
+        match (open, lower[name..].find('>')) {
+            (Some(open), Some(close)) if open >= at => {
+                out.push_str(&html[at..open]);
+                at = name + close + 1;
+            }
+            _ => {
+                out.push_str(&html[at..name + "noscript".len()]);
+                at = name + "noscript".len();
+            }
+        }
+    }
+    out.push_str(&html[at..]);
+    out
 }
 
 /// How many words `text` has: what `text.split_whitespace().count()` gives, except for text
@@ -544,6 +579,17 @@ mod tests {
             assert!(!lower.contains("=\"javascript:") && !lower.contains("=\"vbscript:"), "{mode:?}: {html}");
             assert!(html.contains("href=\"https://a.example/\""), "{html}");
         }
+    }
+
+    #[test]
+    fn sanitize_keeps_the_markup_of_a_noscript_not_as_text() {
+        let html = with(
+            RawHtml::Sanitize,
+            "Chart:\n\n<noscript><img alt=\"map\" src=\"map.png\"/></noscript>\n\nA noscript word. <NOSCRIPT ><b>x</b></NOSCRIPT>\n",
+        );
+        assert!(html.contains("<img alt=\"map\" src=\"map.png\">"), "{html}");
+        assert!(!html.contains("&lt;") && !html.contains("oscript>"), "{html}");
+        assert!(html.contains("A noscript word.") && html.contains("<b>x</b>"), "{html}");
     }
 
     #[test]

@@ -174,7 +174,7 @@ fn relative_links_to_files_in_other_folders_of_content_resolve_to_their_copies()
     write(&site.join("content/tech/beside.svg"), svg); // published beside the page
     write(
         &site.join("content/tech/figures.md"),
-        "+++\ntitle = \"Figures\"\ndate = 2026-11-02\n+++\n![d](img/diagram.svg) ![l](../shared/logo.svg) \
+        "+++\ntitle = \"Figures\"\ndate = 2026-11-02\nimage = \"img/diagram.svg\"\n+++\n![d](img/diagram.svg) ![l](../shared/logo.svg) \
          ![b](beside.svg) ![r](launch/rocket.svg) [q](launch/rocket.md?ref=1) [gone](img/missing.png)\n",
     );
     let out = broadsheet(&site, &["build"]);
@@ -187,9 +187,13 @@ fn relative_links_to_files_in_other_folders_of_content_resolve_to_their_copies()
         "<img src=\"/tech/rocket/rocket.svg\" alt=\"r\"",
         "<a href=\"/tech/rocket/?ref=1\">q</a>",
         "<a href=\"img/missing.png\">gone</a>",
+        // The front matter's image too, on the page and for social networks.
+        "<meta property=\"og:image\" content=\"https://example.org/tech/img/diagram.svg\">",
     ] {
         assert!(html.contains(expected), "{expected} in {html}");
     }
+    let hero = html.split("class=\"hero\"").nth(1).unwrap_or_default();
+    assert!(hero.starts_with("><img src=\"/tech/img/diagram.svg\""), "{html}");
     assert!(
         site.join("public/tech/img/diagram.svg").is_file() && site.join("public/shared/logo.svg").is_file()
     );

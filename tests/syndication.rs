@@ -541,3 +541,28 @@ setTimeout(() => {
   console.log(JSON.stringify({ titles, fetched, status: elements["search-status"].textContent }));
 }, 0);
 "#;
+
+#[test]
+fn a_description_taken_from_the_body_is_cut_for_search_results_and_previews() {
+    let (_dir, site) = common::site_copy("basic");
+    let opening = "The council met for nine hours on Tuesday. ".repeat(12);
+    write(
+        &site.join("content/world/long.md"),
+        &format!("+++\ntitle = \"Long\"\ndate = 2026-11-02\n+++\n{opening}\n\nMore.\n"),
+    );
+    let written = "A standfirst written by hand, kept whole however long it is. ".repeat(4);
+    write(
+        &site.join("content/world/kept.md"),
+        &format!("+++\ntitle = \"Kept\"\ndate = 2026-11-03\nsummary = \"{}\"\n+++\nBody.\n", written.trim()),
+    );
+    assert!(broadsheet(&site, &["build"]).status.success());
+    let description = |page: &str| -> String {
+        let html = read(&site, page);
+        let start = html.find("<meta name=\"description\" content=\"").unwrap() + 34;
+        html[start..start + html[start..].find('"').unwrap()].to_string()
+    };
+    let cut = description("world/long/index.html");
+    assert!(cut.ends_with('…') && cut.chars().count() <= 161, "{cut}");
+    assert!(cut.starts_with("The council met for nine hours on Tuesday. The council"), "{cut}");
+    assert_eq!(description("world/kept/index.html"), written.trim());
+}

@@ -84,6 +84,11 @@ pub struct Image {
     pub src: String,
     /// Alternative text (empty when the image is decorative).
     pub alt: String,
+    /// The link path a relative `src` resolves to when the file is in another folder of
+    /// `content/` (`img/a.png` -> `/news/img/a.png`), filled by the Markdown stage as it is
+    /// for a link in the body; `None` when `src` works as written.
+    #[serde(default)]
+    pub resolved: Option<String>,
 }
 
 /// What an article needs from the site to be checked.
@@ -256,8 +261,8 @@ impl Checker<'_> {
         let authors = self.authors(author, ctx.default_author);
         let source = source.and_then(|s| self.source(s));
         let image = image.map(|i| match i {
-            ImageField::Src(src) => Image { src, alt: String::new() },
-            ImageField::Full { src, alt } => Image { src, alt: alt.unwrap_or_default() },
+            ImageField::Src(src) => Image { src, alt: String::new(), resolved: None },
+            ImageField::Full { src, alt } => Image { src, alt: alt.unwrap_or_default(), resolved: None },
         });
         Some(Article {
             path: self.path.to_path_buf(),

@@ -118,6 +118,14 @@ fn render_body(
             Cow::Owned(body)
         }
     };
+    // The hero image's `src` resolves as a link in the body would (every build: the file
+    // it names may have moved since the cached body was rendered).
+    if let Some(image) = &mut article.image {
+        image.resolved = match resolver.resolve(&image.src) {
+            Resolution::Replace(url) => Some(url),
+            _ => None,
+        };
+    }
     article.markdown = Arc::default();
     article.html = body.html.clone();
     article.word_count = body.word_count;

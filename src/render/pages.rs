@@ -122,6 +122,9 @@ pub struct Renderer<'a> {
 }
 
 /// Values shared by every page template: `page`.
+/// How long an article page's description may be when it is taken from the body.
+const DESCRIPTION_LENGTH: usize = 160;
+
 #[derive(Serialize)]
 struct PageMeta<'a> {
     /// `<title>` text (without the site title).
@@ -231,7 +234,14 @@ impl<'a> Renderer<'a> {
             Page::Article(id) => {
                 let e = lib.get(*id);
                 ctx.insert("article", &v.article(*id, &self.related.of(lib, *id)));
-                ("article.html", e.article.title.clone(), e.article.summary.clone(), "article")
+                // A summary taken from the body can be paragraphs long; search results and
+                // link previews show about 160 characters.
+                let description = if e.article.summary_written {
+                    e.article.summary.clone()
+                } else {
+                    crate::markdown::excerpt(&e.article.summary, DESCRIPTION_LENGTH)
+                };
+                ("article.html", e.article.title.clone(), description, "article")
             }
             Page::Group(kind, g, n) => self.group_page(ctx, *kind, *g, *n),
             Page::GroupIndex(kind) => self.group_index(ctx, *kind),

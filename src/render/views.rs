@@ -409,7 +409,9 @@ impl<'a> Views<'a> {
     fn image(&self, entry: &'a Entry) -> Option<ImageView<'a>> {
         let image = entry.article.image.as_ref()?;
         let src = image.src.as_str();
-        let url = if src.contains("://") || src.starts_with("//") {
+        let url = if let Some(resolved) = &image.resolved {
+            resolved.clone()
+        } else if src.contains("://") || src.starts_with("//") {
             src.to_string()
         } else if let Some(site_path) = src.strip_prefix('/') {
             self.url(site_path)
