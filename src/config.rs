@@ -46,6 +46,9 @@ pub struct Config {
     pub feeds: FeedsConfig,
     /// Search index settings.
     pub search: SearchConfig,
+    /// The theme's fixed words, by key (`related_news = "Mehr zum Thema"`), over the
+    /// built-in ones of `language` (see `strings::ENGLISH` for the keys).
+    pub strings: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             related: RelatedConfig::default(),
             feeds: FeedsConfig::default(),
             search: SearchConfig::default(),
+            strings: Default::default(),
         }
     }
 }
@@ -287,6 +291,7 @@ impl Config {
             );
         }
         problems.extend(check_categories(&config.categories, text));
+        problems.extend(check_strings(&config.strings, text));
         problems.extend(check_related(&config.related, text));
         // The formats are checked in UTC when the zone is unknown, to report both at once.
         let tz = config.time_zone_in(text).unwrap_or_else(|problem| {
@@ -393,6 +398,24 @@ fn check_language(language: &str, text: &str) -> Option<Diagnostic> {
         key_error(text, "language", format!("`language` `{language}` is not a language tag"))
             .hint("write a BCP 47 tag, which starts with the language's two- or three-letter code: \"en\", \"de-CH\" or \"pt-BR\"")
     })
+}
+
+/// Each key of `[strings]` names one of the theme's words.
+fn check_strings(strings: &std::collections::BTreeMap<String, String>, text: &str) -> Vec<Diagnostic> {
+    let keys = crate::strings::keys();
+    let line_of = |key: &str| {
+        let in_table = text.lines().enumerate().skip_while(|(_, l)| l.trim() != "[strings]");
+        in_table.filter(|(_, l)| sets_key(l, key)).map(|(i, _)| i + 1).next()
+    };
+    strings
+        .keys()
+        .filter(|key| !keys.contains(&key.as_str()))
+        .map(|key| {
+            let mut problem = crate::error::unknown_key(Path::new("config.toml"), key, &keys);
+            problem.message = format!("unknown key `{key}` in `[strings]`");
+            problem.at_line(line_of(key))
+        })
+        .collect()
 }
 
 /// Each `[[categories]]` entry names another category: two entries whose names give one

@@ -16,6 +16,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod slugs;
+pub mod strings;
 pub mod ui;
 
 use std::path::PathBuf;

@@ -367,3 +367,20 @@ fn empty_lists_say_so_and_other_commands_do_not_speak_of_a_build() {
     assert!(stderr(&out).contains("stopped by 1 problem"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("build failed"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_macros_file_made_before_the_macros_took_the_themes_words_still_builds() {
+    let (_dir, site) = common::site_copy("basic");
+    write(
+        &site.join("templates/macros.html"),
+        "{% macro byline(article) %}<p class=\"byline\">old byline</p>{% endmacro byline %}\
+         {% macro card(article, level=3, show_category=true, show_image=false) %}<p>{{ article.title }}</p>{% endmacro card %}\
+         {% macro paginator(paginator) %}{% endmacro paginator %}\
+         {% macro related_item(item) %}{% endmacro related_item %}\
+         {% macro section_links(categories, current) %}{% endmacro section_links %}",
+    );
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
+    assert!(page.contains("<p class=\"byline\">old byline</p>"), "{page}");
+}

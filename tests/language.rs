@@ -118,3 +118,39 @@ fn text_without_spaces_has_related_news_and_reading_times() {
     assert!(typhoon.contains("\"wordCount\":420"), "{typhoon}");
     assert!(typhoon.contains("2 min read"), "{typhoon}");
 }
+
+#[test]
+fn the_themes_words_follow_the_language_and_config_strings() {
+    let (_dir, site) = site_with("language = \"de\"\n\n[strings]\nrelated_news = \"Mehr zum Thema\"\n");
+    // `[strings]` sits after the fixture's tables' keys would: move it to the end.
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    let (head, tail) = config.split_once("[strings]").unwrap();
+    let (strings, rest) = tail.split_once("\n\n").unwrap();
+    write(&site.join("config.toml"), &format!("{head}{rest}\n[strings]{strings}\n"));
+    let out = broadsheet(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let article = page(&site, "world/summit/index.html");
+    for words in
+        ["<h2>Mehr zum Thema</h2>", "Min. Lesezeit", ">Startseite</a>", "Zum Inhalt springen", "Quelle:"]
+    {
+        assert!(article.contains(words), "{words}:\n{article}");
+    }
+    assert!(!article.contains("Related news") && !article.contains("min read"), "{article}");
+    let day = page(&site, "2026/11/20/index.html");
+    assert!(day.contains("<title>Nachrichten vom"), "{day}");
+    assert!(page(&site, "tags/diplomacy/index.html").contains("<title>Thema „Diplomacy“"));
+    let search = page(&site, "search/index.html");
+    assert!(search.contains("\"type_to_search\":\"Suchbegriff eingeben.\""), "{search}");
+}
+
+#[test]
+fn an_unknown_strings_key_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("config.toml"), "title = \"T\"\n\n[strings]\nrelated_newz = \"Siehe auch\"\n");
+    write(&dir.path().join("content/a/b.md"), "+++\ntitle = \"B\"\ndate = 2026-11-20\n+++\nText.\n");
+    let out = broadsheet(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown key `related_newz` in `[strings]`"), "{err}");
+    assert!(err.contains("config.toml:4") && err.contains("did you mean `related_news`?"), "{err}");
+}

@@ -57,8 +57,8 @@ fn init_new_build_eject_build() {
     assert_eq!(read(&site.join("templates/article.html")), read(&builtin.join("article.html")));
     assert_eq!(read(&site.join("static/style.css")), read(&builtin.join("style.css")));
 
-    let template =
-        read(&site.join("templates/article.html")).replace("<h2>Related news</h2>", "<h2>See also</h2>");
+    let template = read(&site.join("templates/article.html"))
+        .replace("<h2>{{ t.related_news }}</h2>", "<h2>See also</h2>");
     write(&site.join("templates/article.html"), &template);
     let list = broadsheet(&site, &["theme", "list"]);
     let printed = stdout(&list);

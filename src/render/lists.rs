@@ -69,17 +69,22 @@ impl<'a> Renderer<'a> {
         ctx.insert("description", &group.description);
         ctx.insert("articles", &self.cards(&ids));
         ctx.insert("paginator", &v.paginator(&first, n, page_count(group.articles.len(), per_page)));
+        let t = &v.strings;
+        let name = [("name", group.name.as_str())];
         let (template, label, kind_name) = match kind {
             GroupKind::Category => ("category.html", group.name.clone(), "category"),
-            GroupKind::Tag => ("tag.html", format!("Tagged “{}”", group.name), "tag"),
-            GroupKind::Author => ("author.html", format!("Articles by {}", group.name), "author"),
+            GroupKind::Tag => ("tag.html", t.fill("tag_title", &name), "tag"),
+            GroupKind::Author => ("author.html", t.fill("author_title", &name), "author"),
         };
-        let title = if n > 1 { format!("{label} (page {n})") } else { label };
+        let later_page = |text: &str| t.fill("later_page", &[("title", text), ("n", &n.to_string())]);
+        let title = if n > 1 { later_page(&label) } else { label };
         let description = if group.description.is_empty() {
-            format!("The latest {} news", group.name)
+            t.fill("group_description", &name)
         } else {
             group.description.clone()
         };
+        // Each page of a list has a description of its own.
+        let description = if n > 1 { later_page(&description) } else { description };
         (template, title, description, kind_name)
     }
 
@@ -103,13 +108,16 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert("groups", &items);
-        let (title, kind_name) = match kind {
-            GroupKind::Category => ("Sections", "categories"),
-            GroupKind::Tag => ("Topics", "tags"),
-            GroupKind::Author => ("Authors", "authors"),
+        let (key, kind_name) = match kind {
+            GroupKind::Category => ("sections", "categories"),
+            GroupKind::Tag => ("topics", "tags"),
+            GroupKind::Author => ("authors", "authors"),
         };
+        let title = v.strings.get(key);
         ctx.insert("heading", title);
-        ("groups.html", title.into(), format!("{title} of {}", v.config.title), kind_name)
+        let description =
+            v.strings.fill("groups_description", &[("title", title), ("site", &v.config.title)]);
+        ("groups.html", title.into(), description, kind_name)
     }
 
     pub(super) fn day(&self, ctx: &mut PageValues, d: usize) -> PageText {
@@ -140,13 +148,10 @@ impl<'a> Renderer<'a> {
         ctx.insert("count", &day.articles.len());
         ctx.insert("previous_day", &day_link(d + 1));
         ctx.insert("next_day", &d.checked_sub(1).and_then(day_link));
-        let title = format!("News of {}", v.day(day.date));
-        (
-            "day.html",
-            title.clone(),
-            format!("{} articles from {}", day.articles.len(), v.day(day.date)),
-            "day",
-        )
+        let date = v.day(day.date);
+        let title = v.strings.fill("day_title", &[("day", &date)]);
+        let description = v.strings.count("day_description", day.articles.len(), &[("day", &date)]);
+        ("day.html", title, description, "day")
     }
 
     pub(super) fn archive(&self) -> Vec<ArchiveMonth> {

@@ -248,19 +248,22 @@ impl<'a> Renderer<'a> {
             Page::Day(d) => self.day(ctx, *d),
             Page::Archive => {
                 ctx.insert("months", &self.archive());
-                ("archive.html", "Archive".into(), format!("Every edition of {}", config.title), "archive")
+                let description = v.strings.fill("archive_description", &[("site", &config.title)]);
+                ("archive.html", v.strings.get("archive").into(), description, "archive")
             }
             Page::Alias(id, _) => {
                 ctx.insert("target", &v.card(*id));
                 ("alias.html", lib.get(*id).article.title.clone(), String::new(), "alias")
             }
             Page::NotFound => {
-                let description = format!("The page you asked for is not on {}.", config.title);
-                ("404.html", "Page not found".into(), description, "404")
+                let description = v.strings.fill("not_found_description", &[("site", &config.title)]);
+                ("404.html", v.strings.get("not_found").into(), description, "404")
             }
             Page::Search => {
                 ctx.insert("search_parts", &v.search_parts());
-                ("search.html", "Search".into(), format!("Search {}", config.title), "search")
+                ctx.insert("search_strings", &v.search_strings());
+                let description = v.strings.fill("search_description", &[("site", &config.title)]);
+                ("search.html", v.strings.get("search").into(), description, "search")
             }
             Page::ThemeAsset(_) | Page::Generated(_) => unreachable!("not a template page"),
         };

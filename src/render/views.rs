@@ -13,6 +13,7 @@ use crate::library::{ArticleId, Entry, Group, Library};
 use crate::markdown::{excerpt, reading_minutes};
 use crate::related::Related;
 use crate::slugs::slugify;
+use crate::strings::Strings;
 
 /// Categories the navigation bar shows when config.toml lists none.
 pub const NAV_CATEGORIES: usize = 12;
@@ -33,6 +34,8 @@ pub struct SiteView<'a> {
     pub og_locale: String,
     /// Whether the site has a JSON Feed (`[feeds] json_feed`), for its autodiscovery link.
     pub json_feed: bool,
+    /// The theme's fixed words in the site's language (`site.strings.related_news`).
+    pub strings: Strings,
     /// Date of the newest article, formatted: the masthead's edition date.
     pub edition_date: String,
     /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
@@ -245,6 +248,8 @@ pub struct Views<'a> {
     time_items: Option<Vec<Item<'static>>>,
     /// The month and day names of `language` (`None`: English).
     locale: Option<Locale>,
+    /// The theme's fixed words in the site's language.
+    pub strings: Strings,
     /// Each article's card.
     cards: PerArticle<CardView<'a>>,
     /// Each article as a related-news item.
@@ -266,6 +271,7 @@ impl<'a> Views<'a> {
             day_items: parsed_format(config.day_format()),
             time_items: (!config.date_format_shows_time()).then(|| parsed_format(&config.time_format)),
             locale: crate::language::date_locale(&config.language),
+            strings: Strings::new(&config.language, &config.strings),
             cards: PerArticle::new(n, whole_site),
             related_items: PerArticle::new(n, whole_site),
         }
@@ -305,6 +311,23 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The search script's words, as a JSON object safe inside `<script>`.
+    pub fn search_strings(&self) -> String {
+        let keys = [
+            "type_to_search",
+            "search_failed",
+            "results_one",
+            "results_other",
+            "searching_older",
+            "results_searching_older",
+            "no_match",
+            "older_not_searched",
+        ];
+        let words: serde_json::Map<String, serde_json::Value> =
+            keys.iter().map(|k| (k.to_string(), serde_json::Value::from(self.strings.get(k)))).collect();
+        script_safe_json(&serde_json::Value::Object(words).to_string())
+    }
+
     /// A day in `day_format`.
     pub fn day(&self, date: NaiveDate) -> String {
         self.format_day(date, &self.day_items)
@@ -342,6 +365,7 @@ impl<'a> Views<'a> {
             direction: crate::language::direction(&config.language),
             og_locale: crate::language::og_locale(&config.language),
             json_feed: config.feeds.json_feed,
+            strings: self.strings.clone(),
             edition_iso: self.library.days.first().map(|d| d.date.to_string()).unwrap_or_default(),
             edition_date: self.library.days.first().map(|d| self.day(d.date)).unwrap_or_default(),
             categories: self.navigation(),
