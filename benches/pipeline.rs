@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use broadsheet::related::Engine;
-use broadsheet::render::{GroupKind, Page, RelatedLists, RenderInput, Renderer, Theme};
+use broadsheet::render::{GroupKind, Page, RelatedLists, RenderInput, Renderer, SiteConstants, Theme};
 use broadsheet::BuildOptions;
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -62,7 +62,7 @@ fn stages(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&out);
 
     let related = Engine::new(library, &config.related, &config.language).all(library);
-    let theme = Theme::load(&site).expect("the built-in theme");
+    let theme = Theme::load(&site, &SiteConstants::of(config)).expect("the built-in theme");
     let renderer = Renderer::new(RenderInput {
         library,
         related: RelatedLists::All(&related),

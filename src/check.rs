@@ -8,6 +8,7 @@ use std::time::Duration;
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
+use crate::render::SiteConstants;
 use crate::render::{RelatedLists, RenderInput, Renderer, Theme};
 use crate::{related, BuildOptions, Error};
 
@@ -60,7 +61,7 @@ struct Scan {
 pub fn check(options: &BuildOptions, external: Option<&ExternalCheck>) -> Result<CheckReport, Error> {
     let site = crate::load(options)?;
     let related = related::compute(&site.library, &site.config.related, &site.config.language);
-    let theme = Theme::load(&options.source)?;
+    let theme = Theme::load(&options.source, &SiteConstants::of(&site.config))?;
     let renderer = Renderer::new(RenderInput {
         library: &site.library,
         related: RelatedLists::All(&related),

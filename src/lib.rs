@@ -251,7 +251,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         let cache = &cache;
         // The article cache is complete: it is saved while the pages render.
         let saving = (options.use_cache && cache.dirty()).then(|| scope.spawn(move || cache.save(site)));
-        let theme = Theme::load(site)?;
+        let theme = Theme::load(site, &render::SiteConstants::of(config))?;
         let renderer = Renderer::new(RenderInput {
             library: &library,
             related: RelatedLists::All(&related),

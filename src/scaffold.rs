@@ -232,7 +232,8 @@ pub struct ThemeFile {
 /// Every built-in template and theme file, then the templates the site adds, each with
 /// the site's copy if any.
 pub fn theme_files(site: &Path) -> Result<Vec<ThemeFile>, Error> {
-    let theme = Theme::load(site)?;
+    // Only the names matter here, not the words.
+    let theme = Theme::load(site, &crate::render::SiteConstants::default())?;
     let overridden = theme.overridden();
     let mut files: Vec<ThemeFile> = BUILTIN_TEMPLATES
         .iter()

@@ -369,11 +369,14 @@ fn empty_lists_say_so_and_other_commands_do_not_speak_of_a_build() {
 }
 
 #[test]
-fn a_macros_file_made_before_the_macros_took_the_themes_words_still_builds() {
+fn a_macro_of_ones_own_can_show_the_sites_words_and_title() {
     let (_dir, site) = common::site_copy("basic");
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    write(&site.join("config.toml"), &format!("language = \"fr\"\n{config}"));
     write(
         &site.join("templates/macros.html"),
-        "{% macro byline(article) %}<p class=\"byline\">old byline</p>{% endmacro byline %}\
+        "{% macro byline(article) %}<p class=\"byline\">{{ site.strings.by }} | {{ site.title }} | \
+         {{ site.strings.by | upper }}</p>{% endmacro byline %}\
          {% macro card(article, level=3, show_category=true, show_image=false) %}<p>{{ article.title }}</p>{% endmacro card %}\
          {% macro paginator(paginator) %}{% endmacro paginator %}\
          {% macro related_item(item) %}{% endmacro related_item %}\
@@ -382,5 +385,5 @@ fn a_macros_file_made_before_the_macros_took_the_themes_words_still_builds() {
     let out = broadsheet(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let page = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
-    assert!(page.contains("<p class=\"byline\">old byline</p>"), "{page}");
+    assert!(page.contains("<p class=\"byline\">Par | Fixture Times | PAR</p>"), "{page}");
 }

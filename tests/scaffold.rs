@@ -58,7 +58,7 @@ fn init_new_build_eject_build() {
     assert_eq!(read(&site.join("static/style.css")), read(&builtin.join("style.css")));
 
     let template = read(&site.join("templates/article.html"))
-        .replace("<h2>{{ t.related_news }}</h2>", "<h2>See also</h2>");
+        .replace("<h2>{{ site.strings.related_news }}</h2>", "<h2>See also</h2>");
     write(&site.join("templates/article.html"), &template);
     let list = broadsheet(&site, &["theme", "list"]);
     let printed = stdout(&list);

@@ -95,6 +95,8 @@ impl<'a> Renderer<'a> {
             url: String,
             description: &'b str,
             count: usize,
+            /// `count` in words: "3 articles".
+            count_text: String,
         }
         let v = &self.views;
         let items: Vec<Item> = self
@@ -105,6 +107,7 @@ impl<'a> Renderer<'a> {
                 url: v.group_link(g, kind.prefix()).url,
                 description: &g.description,
                 count: g.articles.len(),
+                count_text: v.strings.count("articles", g.articles.len(), &[]),
             })
             .collect();
         ctx.insert("groups", &items);
@@ -146,6 +149,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("sections", &sections);
         ctx.insert("date", &v.day(day.date));
         ctx.insert("count", &day.articles.len());
+        ctx.insert("count_text", &v.strings.count("published_this_day", day.articles.len(), &[]));
         ctx.insert("previous_day", &day_link(d + 1));
         ctx.insert("next_day", &d.checked_sub(1).and_then(day_link));
         let date = v.day(day.date);
@@ -160,7 +164,7 @@ impl<'a> Renderer<'a> {
         for day in &v.library.days {
             let name = v.month(day.date);
             if months.last().is_none_or(|m| m.name != name) {
-                months.push(ArchiveMonth { name, count: 0, days: Vec::new() });
+                months.push(ArchiveMonth { name, count: 0, count_text: String::new(), days: Vec::new() });
             }
             if let Some(month) = months.last_mut() {
                 month.count += day.articles.len();
@@ -171,6 +175,9 @@ impl<'a> Renderer<'a> {
                 });
             }
         }
+        for month in &mut months {
+            month.count_text = v.strings.count("articles", month.count, &[]);
+        }
         months
     }
 }
@@ -180,6 +187,8 @@ impl<'a> Renderer<'a> {
 pub(super) struct ArchiveMonth {
     name: String,
     count: usize,
+    /// `count` in words: "12 articles".
+    count_text: String,
     days: Vec<ArchiveDay>,
 }
 

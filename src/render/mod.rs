@@ -17,7 +17,7 @@ pub use feeds::absolute_links;
 pub use fingerprint::{CurrentOutput, Rendered};
 pub use pages::{Generated, GroupKind, Page, RelatedLists, RenderInput, Renderer};
 pub use pagination::{page_count, page_path};
-pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
+pub use theme::{SiteConstants, Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES};
 pub use views::script_safe_json;
 
 /// One file of the built site.

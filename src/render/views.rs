@@ -18,6 +18,9 @@ use crate::strings::Strings;
 /// Categories the navigation bar shows when config.toml lists none.
 pub const NAV_CATEGORIES: usize = 12;
 
+/// The generator named in every page's head (`site.generator`).
+pub const GENERATOR: &str = concat!("Broadsheet ", env!("CARGO_PKG_VERSION"));
+
 /// Site-wide values, the same on every page: `site`.
 #[derive(Debug, Serialize)]
 pub struct SiteView<'a> {
@@ -81,6 +84,9 @@ pub struct CardView<'a> {
     pub authors: Vec<LinkView<'a>>,
     pub image: Option<ImageView<'a>>,
     pub reading_time: usize,
+    /// The reading time in words (`4 min read`, the `min_read` string), made once per
+    /// article rather than by a filter on every card that shows it.
+    pub reading_time_text: String,
     pub word_count: usize,
 }
 
@@ -116,6 +122,17 @@ pub struct ArticleView<'a> {
     pub extra: &'a toml::Table,
     /// Schema.org `NewsArticle` as JSON, safe inside `<script>` (insert with `| safe`).
     pub json_ld: String,
+    /// The theme's words with this article's category filled in (`More in Technology`):
+    /// the `more_in`, `previous_in` and `next_in` strings.
+    pub in_category: InCategoryView,
+}
+
+/// An article's `in_category` words.
+#[derive(Debug, Serialize)]
+pub struct InCategoryView {
+    pub more: String,
+    pub previous: String,
+    pub next: String,
 }
 
 /// A source credit.
@@ -369,7 +386,7 @@ impl<'a> Views<'a> {
             edition_iso: self.library.days.first().map(|d| d.date.to_string()).unwrap_or_default(),
             edition_date: self.library.days.first().map(|d| self.day(d.date)).unwrap_or_default(),
             categories: self.navigation(),
-            generator: concat!("Broadsheet ", env!("CARGO_PKG_VERSION")),
+            generator: GENERATOR,
         }
     }
 
@@ -426,6 +443,9 @@ impl<'a> Views<'a> {
                 .collect(),
             image: self.image(entry),
             reading_time: reading_minutes(a.word_count),
+            reading_time_text: self
+                .strings
+                .fill("min_read", &[("minutes", &reading_minutes(a.word_count).to_string())]),
             word_count: a.word_count,
         }
     }
@@ -473,6 +493,14 @@ impl<'a> Views<'a> {
             related: related.iter().map(|r| self.related(r)).collect(),
             related_matches: related.iter().filter(|r| !r.fallback).count(),
             extra: &a.extra,
+            in_category: {
+                let category = [("category", self.library.categories[entry.category].name.as_str())];
+                InCategoryView {
+                    more: self.strings.fill("more_in", &category),
+                    previous: self.strings.fill("previous_in", &category),
+                    next: self.strings.fill("next_in", &category),
+                }
+            },
         }
     }
 

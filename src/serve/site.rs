@@ -13,6 +13,7 @@ use crate::content::{self, ParseContext};
 use crate::error::Diagnostic;
 use crate::library::{ArticleId, LinkMap};
 use crate::related::Engine;
+use crate::render::SiteConstants;
 use crate::render::{GroupKind, Page, RelatedLists, RenderInput, Renderer, Theme};
 use crate::{BuildOptions, Error, Site};
 
@@ -55,7 +56,7 @@ impl Preview {
     pub fn build(options: &BuildOptions, cache: &mut Cache) -> Result<Preview, Error> {
         let site = crate::load_cached(options, cache)?;
         let engine = Engine::cached(&site.library, &site.config.related, &site.config.language, cache);
-        let theme = Arc::new(Theme::load(&options.source)?);
+        let theme = Arc::new(Theme::load(&options.source, &SiteConstants::of(&site.config))?);
         let mut preview = Preview {
             site,
             engine,
