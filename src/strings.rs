@@ -346,22 +346,42 @@ impl Strings {
         self.0.get(key).map_or("", String::as_str)
     }
 
-    /// The text of `key` with its placeholders (`{name}`) filled.
+    /// The text of `key` with its placeholders (`{name}`) filled, in one pass (this runs
+    /// for every article and list page).
     pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut text = self.get(key).to_string();
-        for (name, value) in values {
-            text = text.replace(&["{", name, "}"].concat(), value);
+        let text = self.get(key);
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let filled = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                values.iter().find(|(n, _)| *n == name).map(|(_, value)| (*value, close))
+            });
+            match filled {
+                Some((value, close)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
-        text
+        out.push_str(rest);
+        out
     }
 
     /// The singular (`{key}_one`) or plural (`{key}_other`) of a phrase for `count`, filled.
     pub fn count(&self, key: &str, count: usize, values: &[(&str, &str)]) -> String {
         let form = if count == 1 { "_one" } else { "_other" };
-        let mut all = vec![("count", count.to_string())];
-        all.extend(values.iter().map(|(k, v)| (*k, v.to_string())));
-        let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        self.fill(&[key, form].concat(), &borrowed)
+        let count = count.to_string();
+        let mut all = Vec::with_capacity(values.len() + 1);
+        all.push(("count", count.as_str()));
+        all.extend_from_slice(values);
+        self.fill(&[key, form].concat(), &all)
     }
 }
 
@@ -420,5 +440,11 @@ mod tests {
             "3 articles from May 1"
         );
         assert_eq!(Strings::new("en", &none).fill("more_in", &[("category", "World")]), "More in World");
+        // A brace that starts no known placeholder stays as written.
+        let braces = BTreeMap::from([("more_in".to_string(), "{x} {category}} {".to_string())]);
+        assert_eq!(
+            Strings::new("en", &braces).fill("more_in", &[("category", "{category}")]),
+            "{x} {category}} {"
+        );
     }
 }

@@ -192,7 +192,8 @@ fn words<const SKIP_TAGS: bool>(text: &str) -> impl Iterator<Item = &str> {
                 _ => pos += 1,
             }
         };
-        in_pair = false;
+        // (`in_pair` needs no reset here: after a pair, the next call starts at the pair's
+        // second character, which takes it.)
         while let Some(&byte) = bytes.get(pos) {
             match BYTE_CLASS[byte as usize] {
                 ALPHANUMERIC => pos += 1,

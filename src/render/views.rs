@@ -263,6 +263,8 @@ pub struct Views<'a> {
     day_items: Vec<Item<'static>>,
     /// `time_format`'s items; none when `date_format` shows the time itself.
     time_items: Option<Vec<Item<'static>>>,
+    /// `%B %Y`, parsed once: the archive's month headings.
+    month_items: Vec<Item<'static>>,
     /// The month and day names of `language` (`None`: English).
     locale: Option<Locale>,
     /// The theme's fixed words in the site's language.
@@ -287,6 +289,7 @@ impl<'a> Views<'a> {
             date_items: parsed_format(&config.date_format),
             day_items: parsed_format(config.day_format()),
             time_items: (!config.date_format_shows_time()).then(|| parsed_format(&config.time_format)),
+            month_items: parsed_format("%B %Y"),
             locale: crate::language::date_locale(&config.language),
             strings: Strings::new(&config.language, &config.strings),
             cards: PerArticle::new(n, whole_site),
@@ -352,7 +355,7 @@ impl<'a> Views<'a> {
 
     /// A month and its year (`November 2026`, `März 2026`): the archive's headings.
     pub fn month(&self, date: NaiveDate) -> String {
-        self.format_day(date, &parsed_format("%B %Y"))
+        self.format_day(date, &self.month_items)
     }
 
     fn format(&self, local: &DateTime<Tz>, items: &[Item<'static>]) -> String {
