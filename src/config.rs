@@ -418,6 +418,17 @@ fn check_strings(strings: &std::collections::BTreeMap<String, String>, text: &st
         .collect()
 }
 
+/// The line of `config.toml` that sets a `[[categories]]` entry's `name = "..."` (the last
+/// such line, for a name given twice).
+pub fn name_line(text: &str, name: &str) -> Option<usize> {
+    let quoted = [format!("\"{name}\""), format!("'{name}'")];
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| sets_key(l, "name") && quoted.iter().any(|q| l.contains(q.as_str())))
+        .last()
+        .map(|(i, _)| i + 1)
+}
+
 /// Each `[[categories]]` entry names another category: two entries whose names give one
 /// slug would be one category with two descriptions.
 fn check_categories(categories: &[CategoryConfig], text: &str) -> Vec<Diagnostic> {

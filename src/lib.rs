@@ -193,6 +193,7 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
     let (mut library, library_errors, mut warnings) =
         Library::build_with_warnings(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
+    warnings.extend(empty_listed_categories(site, &config.categories, &library));
     clock.lap("library");
     warnings.extend(library.render_markdown(&config.markdown, &config.base_path(), &content.assets, cache));
     if loaded.found && !config.base_url.contains("://") {
@@ -478,6 +479,54 @@ impl<'a> Stopwatch<'a> {
         self.last = now;
         self.progress.stage_done(stage);
     }
+}
+
+/// A warning for each category `config.toml` lists that has no published article: it gets
+/// no page and no link in the navigation, which is easy to miss (a folder `zuerich/` is a
+/// category of its own, not the listed `Zürich`). Names the categories with articles that
+/// the list leaves out, where the articles may have meant to go.
+fn empty_listed_categories(
+    site: &std::path::Path,
+    listed: &[config::CategoryConfig],
+    library: &Library,
+) -> Vec<Diagnostic> {
+    let with_articles = |name: &str| {
+        let slug = slugs::slugify(name);
+        library.categories.iter().any(|c| c.slug == slug && !c.articles.is_empty())
+    };
+    let empty: Vec<&config::CategoryConfig> = listed.iter().filter(|c| !with_articles(&c.name)).collect();
+    if empty.is_empty() {
+        return Vec::new();
+    }
+    let listed_slugs: Vec<String> = listed.iter().map(|c| slugs::slugify(&c.name)).collect();
+    let unlisted: Vec<&str> = library
+        .categories
+        .iter()
+        .filter(|c| !c.articles.is_empty() && !listed_slugs.contains(&c.slug))
+        .map(|c| c.name.as_str())
+        .collect();
+    let text = std::fs::read_to_string(site.join("config.toml")).unwrap_or_default();
+    empty
+        .into_iter()
+        .map(|c| {
+            let message = format!(
+                "category `{}` has no published articles, so it has no page and no link in the navigation",
+                c.name
+            );
+            let hint = if unlisted.is_empty() {
+                "give articles `category = \"...\"` with this name (drafts and scheduled articles do not count), or remove it from config.toml".to_string()
+            } else {
+                let shown: Vec<String> = unlisted.iter().take(5).map(|n| format!("`{n}`")).collect();
+                format!(
+                    "these categories have articles but are not listed: {}; to put their articles in `{}`, give them `category = \"{}\"` or move them to its folder",
+                    shown.join(", "),
+                    c.name,
+                    c.name
+                )
+            };
+            Diagnostic::new("config.toml", message).at_line(config::name_line(&text, &c.name)).hint(hint)
+        })
+        .collect()
 }
 
 #[cfg(test)]

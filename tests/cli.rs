@@ -387,3 +387,18 @@ fn a_macro_of_ones_own_can_show_the_sites_words_and_title() {
     let page = std::fs::read_to_string(site.join("public/world/summit/index.html")).unwrap();
     assert!(page.contains("<p class=\"byline\">Par | Fixture Times | PAR</p>"), "{page}");
 }
+
+#[test]
+fn a_listed_category_without_articles_is_a_warning_naming_the_unlisted_ones() {
+    let (_dir, site) = common::site_copy("basic");
+    let config = std::fs::read_to_string(site.join("config.toml")).unwrap();
+    write(&site.join("config.toml"), &format!("{config}\n[[categories]]\nname = \"Zürich\"\n"));
+    write(&site.join("content/zuerich/tram.md"), "+++\ntitle = \"Tram\"\ndate = 2026-11-20\n+++\nText.\n");
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("category `Zürich` has no published articles"), "{err}");
+    let line = config.lines().count() + 3;
+    assert!(err.contains(&format!("config.toml:{line}")), "at its name's line ({line}):\n{err}");
+    assert!(err.contains("not listed: `zuerich`"), "{err}");
+}
