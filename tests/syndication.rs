@@ -384,6 +384,14 @@ fn search_matches_words_from_their_start() {
          summary = \"The two cities signed an agreement on ferries, freight and student exchanges, the mayors \
          announced after a meeting that ran late into the evening, and they will meet again in the spring at Gdynia.\"\n+++\n\nText.\n",
     );
+    write(
+        &site.join("content/world/oil-ar.md"),
+        "+++\ntitle = \"ارتفاع أسعار النفط\"\ndate = 2026-11-16T09:00:00\nslug = \"oil-ar\"\n+++\n\nنص.\n",
+    );
+    write(
+        &site.join("content/world/toyota-ja.md"),
+        "+++\ntitle = \"トヨタ株155円高\"\ndate = 2026-11-16T08:00:00\nslug = \"toyota-ja\"\n+++\n\n本文。\n",
+    );
     let out = broadsheet(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let search = |query: &str| search_page(dir.path(), &site, query).titles;
@@ -400,6 +408,11 @@ fn search_matches_words_from_their_start() {
     assert_eq!(search("芯片"), ["人工智能芯片需求上升"], "Chinese has no spaces between words");
     assert_eq!(search("चुन"), ["भारत में चुनाव"], "a Hindi word's vowel signs are part of it");
     assert!(search("नाव").is_empty(), "nor is a Hindi word matched from its middle");
+    assert_eq!(search("اسعار"), ["ارتفاع أسعار النفط"], "the hamza is an accent: اسعار finds أسعار");
+    assert_eq!(search("نفط"), ["ارتفاع أسعار النفط"], "an Arabic word is found after its prefix (ال)");
+    assert_eq!(search("أَسْعَار"), ["ارتفاع أسعار النفط"], "vowel signs typed or not");
+    assert_eq!(search("１５５円"), ["トヨタ株155円高"], "full-width digits as typed on a Japanese keyboard");
+    assert_eq!(search("ﾄﾖﾀ"), ["トヨタ株155円高"], "half-width katakana");
 }
 
 /// A large site's search index is split into files of `[search] articles_per_file`: the
