@@ -178,6 +178,7 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
     if config.heading_ids {
         add_heading_ids(&mut events);
     }
+    below_the_headline(&mut events);
     let mut html_out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html_out, events.iter().cloned());
     // Markdown without raw HTML renders to safe markup: pulldown-cmark escapes text and
@@ -376,6 +377,31 @@ pub const PAGE_IDS: [&str; 2] = ["main", "headline"];
 /// Gives every heading without an explicit `{#id}` an id from its text, unique in the page:
 /// not the id of another heading (given or made), of a footnote (`[^1]` is `id="1"`) or of
 /// the page around the body (`PAGE_IDS`); a repeat takes the next free `-2`, `-3`, ...
+/// The article page's headline is its one `<h1>`: a body that uses `#` headings has every
+/// heading moved one level down (`#` to `<h2>`, `##` to `<h3>`, `######` stays `<h6>`), so
+/// that the page's outline has no second `<h1>` and skips no level.
+fn below_the_headline(events: &mut [Event]) {
+    use pulldown_cmark::HeadingLevel::{self, *};
+    let has_h1 = events.iter().any(|e| matches!(e, Event::Start(Tag::Heading { level: H1, .. })));
+    if !has_h1 {
+        return;
+    }
+    let lower = |level: HeadingLevel| match level {
+        H1 => H2,
+        H2 => H3,
+        H3 => H4,
+        H4 => H5,
+        H5 | H6 => H6,
+    };
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => *level = lower(*level),
+            Event::End(TagEnd::Heading(level)) => *level = lower(*level),
+            _ => {}
+        }
+    }
+}
+
 fn add_heading_ids(events: &mut [Event]) {
     let mut taken: HashSet<String> = PAGE_IDS.iter().map(|id| id.to_string()).collect();
     for event in events.iter() {
@@ -478,6 +504,19 @@ mod tests {
 
     fn md(text: &str) -> Rendered {
         render(text, &MarkdownConfig::default(), &KeepLinks)
+    }
+
+    #[test]
+    fn a_body_with_level_one_headings_is_moved_below_the_headline() {
+        let r = md("# Part one\n\nText.\n\n## Detail\n\n###### Small\n");
+        assert!(r.html.contains("<h2 id=\"part-one\">Part one</h2>"), "{}", r.html);
+        assert!(
+            r.html.contains("<h3 id=\"detail\">Detail</h3>") && r.html.contains("<h6 id=\"small\">"),
+            "{}",
+            r.html
+        );
+        // Without a `#` heading, levels stay as written.
+        assert!(md("## Agenda\n").html.contains("<h2 id=\"agenda\">Agenda</h2>"));
     }
 
     #[test]
