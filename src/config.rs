@@ -407,15 +407,37 @@ fn check_strings(strings: &std::collections::BTreeMap<String, String>, text: &st
         let in_table = text.lines().enumerate().skip_while(|(_, l)| l.trim() != "[strings]");
         in_table.filter(|(_, l)| sets_key(l, key)).map(|(i, _)| i + 1).next()
     };
-    strings
-        .keys()
-        .filter(|key| !keys.contains(&key.as_str()))
-        .map(|key| {
+    let mut problems = Vec::new();
+    for (key, text) in strings {
+        if !keys.contains(&key.as_str()) {
             let mut problem = crate::error::unknown_key(Path::new("config.toml"), key, &keys);
             problem.message = format!("unknown key `{key}` in `[strings]`");
-            problem.at_line(line_of(key))
-        })
-        .collect()
+            problems.push(problem.at_line(line_of(key)));
+            continue;
+        }
+        // A placeholder the phrase does not fill would reach every page as written.
+        let filled = crate::strings::placeholders(crate::strings::english(key));
+        let unknown: Vec<String> =
+            crate::strings::placeholders(text).into_iter().filter(|p| !filled.contains(p)).collect();
+        if !unknown.is_empty() {
+            let shown =
+                |names: &[String]| names.iter().map(|n| format!("`{{{n}}}`")).collect::<Vec<_>>().join(", ");
+            let hint = if filled.is_empty() {
+                "this text has no placeholders: write it out in full".to_string()
+            } else {
+                format!("this text fills {}", shown(&filled))
+            };
+            problems.push(
+                Diagnostic::new(
+                    "config.toml",
+                    format!("`[strings]` `{key}` has {}, which is never filled in", shown(&unknown)),
+                )
+                .at_line(line_of(key))
+                .hint(hint),
+            );
+        }
+    }
+    problems
 }
 
 /// The line of `config.toml` that sets a `[[categories]]` entry's `name = "..."` (the last

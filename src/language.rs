@@ -102,7 +102,7 @@ pub fn date_locale(language: &str) -> Option<Locale> {
 
 /// Languages written from right to left (by their usual script).
 const RIGHT_TO_LEFT: &[&str] =
-    &["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"];
+    &["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ji", "ks", "ps", "sd", "syr", "ug", "ur", "yi"];
 
 /// `rtl` for a language written from right to left, else `ltr`: the pages' `dir`.
 pub fn direction(language: &str) -> &'static str {
@@ -118,12 +118,15 @@ pub fn direction(language: &str) -> &'static str {
     }
 }
 
-/// OpenGraph's `og:locale`: language and territory (`de_CH`, `en_US`, `zh_TW`).
-pub fn og_locale(language: &str) -> String {
+/// OpenGraph's `og:locale`: language and territory (`de_CH`, `en_US`, `zh_TW`), or none
+/// when there is no such locale (`es-419`, or a language whose usual territory is not
+/// known here): no tag is better than a made-up one.
+pub fn og_locale(language: &str) -> Option<String> {
     let tag = parse(language);
     let region =
         if tag.region.is_none() && tag.language == "en" { "US".to_string() } else { region_of(&tag) };
-    format!("{}_{region}", tag.language)
+    let locale = format!("{}_{region}", tag.language);
+    Locale::try_from(locale.as_str()).is_ok().then_some(locale)
 }
 
 /// Google News's `news:language`: an ISO 639 code, with `zh-cn` and `zh-tw` the only
@@ -180,13 +183,17 @@ mod tests {
 
     #[test]
     fn opengraph_and_google_news_codes() {
-        assert_eq!(og_locale("en"), "en_US");
-        assert_eq!(og_locale("en-GB"), "en_GB");
-        assert_eq!(og_locale("de-CH"), "de_CH");
-        assert_eq!(og_locale("de"), "de_DE");
-        assert_eq!(og_locale("he"), "he_IL");
-        assert_eq!(og_locale("zh-Hant"), "zh_TW");
-        assert_eq!(og_locale("zh-Hans-CN"), "zh_CN");
+        let og = |language: &str| og_locale(language).unwrap_or_default();
+        assert_eq!(og("en"), "en_US");
+        assert_eq!(og("en-GB"), "en_GB");
+        assert_eq!(og("de-CH"), "de_CH");
+        assert_eq!(og("de"), "de_DE");
+        assert_eq!(og("he"), "he_IL");
+        assert_eq!(og("zh-Hant"), "zh_TW");
+        assert_eq!(og("zh-Hans-CN"), "zh_CN");
+        for made_up in ["es-419", "ku-Arab", "xx", "dv"] {
+            assert_eq!(og_locale(made_up), None, "{made_up}");
+        }
         assert_eq!(news_language("en-GB"), "en");
         assert_eq!(news_language("zh-CN"), "zh-cn");
         assert_eq!(news_language("zh-Hant"), "zh-tw");

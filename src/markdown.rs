@@ -160,8 +160,18 @@ pub fn render(markdown: &str, config: &MarkdownConfig, links: &dyn LinkResolver)
                 run.push_str(text);
             }
             _ if !run.is_empty() => {
-                let line = line_of(markdown, run_start);
-                shortcodes.extend(shortcodes_in(&run).map(|code| (code.to_string(), line)));
+                // Quoted as written in the file, not as smart punctuation rendered it.
+                let mut from = run_start;
+                for code in shortcodes_in(&run) {
+                    let written =
+                        shortcodes_in(&markdown[from..]).next().filter(|w| w.get(..3) == code.get(..3));
+                    let (text, at) = match written {
+                        Some(w) => (w, from + markdown[from..].find(w).unwrap_or(0)),
+                        None => (code, from),
+                    };
+                    shortcodes.push((text.to_string(), line_of(markdown, at)));
+                    from = at + text.len();
+                }
                 run.clear();
             }
             _ => {}
@@ -699,9 +709,9 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("{{< figure src=“/a.png” >}}", 3),
+                ("{{< figure src=\"/a.png\" >}}", 3),
                 ("{{% notice %}}", 5),
-                ("{{ youtube(id=“x”) }}", 5),
+                ("{{ youtube(id=\"x\") }}", 5),
                 ("{% include note.html %}", 7)
             ]
         );

@@ -77,7 +77,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("browse_archive", "Browse the archive"),
     ("search_intro", "Find articles by words in their headline, summary, section or topics."),
     ("search_label", "Search articles"),
-    ("search_needs_javascript", "Searching needs JavaScript; you can also browse the archive."),
+    ("search_needs_javascript", "Searching needs JavaScript."),
     ("type_to_search", "Type to search."),
     ("search_failed", "The search index could not be loaded."),
     ("results_one", "1 result"),
@@ -148,7 +148,7 @@ const GERMAN: &[(&str, &str)] = &[
     ("browse_archive", "Im Archiv stöbern"),
     ("search_intro", "Finden Sie Artikel nach Wörtern in Schlagzeile, Zusammenfassung, Ressort oder Themen."),
     ("search_label", "Artikel durchsuchen"),
-    ("search_needs_javascript", "Die Suche braucht JavaScript; Sie können auch im Archiv stöbern."),
+    ("search_needs_javascript", "Die Suche braucht JavaScript."),
     ("type_to_search", "Suchbegriff eingeben."),
     ("search_failed", "Der Suchindex konnte nicht geladen werden."),
     ("results_one", "1 Treffer"),
@@ -160,10 +160,10 @@ const GERMAN: &[(&str, &str)] = &[
 ];
 
 const FRENCH: &[(&str, &str)] = &[
-    ("tag_title", "Sujet « {name} »"),
-    ("author_title", "Articles de {name}"),
+    ("tag_title", "Sujet « {name} »"),
+    ("author_title", "Articles par {name}"),
     ("later_page", "{title} (page {n})"),
-    ("group_description", "L’actualité : {name}"),
+    ("group_description", "L’actualité : {name}"),
     ("sections", "Rubriques"),
     ("topics", "Sujets"),
     ("authors", "Auteurs"),
@@ -179,7 +179,7 @@ const FRENCH: &[(&str, &str)] = &[
     ("search_description", "Rechercher dans {site}"),
     ("skip_to_content", "Aller au contenu"),
     ("front_page", "À la une"),
-    ("latest_edition", "{site} : la dernière édition"),
+    ("latest_edition", "{site} : la dernière édition"),
     ("no_articles_yet", "Aucun article pour l’instant."),
     ("more_in", "Plus dans {category}"),
     ("section", "Rubrique"),
@@ -199,14 +199,14 @@ const FRENCH: &[(&str, &str)] = &[
     ("and", "et"),
     ("min_read", "{minutes} min de lecture"),
     ("updated", "Mis à jour"),
-    ("source", "Source :"),
-    ("share", "Partager :"),
+    ("source", "Source :"),
+    ("share", "Partager :"),
     ("share_article", "Partager cet article"),
     ("email", "E-mail"),
     ("previous_in", "Précédent dans {category}"),
     ("next_in", "Suivant dans {category}"),
     ("related_news", "À lire aussi"),
-    ("moved", "Déplacé : {title}"),
+    ("moved", "Déplacé : {title}"),
     ("moved_to", "Cet article a été déplacé vers"),
     ("daily_digest", "L’essentiel du jour"),
     ("published_this_day_one", "1 article publié ce jour-là."),
@@ -222,16 +222,13 @@ const FRENCH: &[(&str, &str)] = &[
     ("browse_archive", "Parcourir les archives"),
     ("search_intro", "Trouvez des articles par les mots de leur titre, résumé, rubrique ou sujets."),
     ("search_label", "Rechercher des articles"),
-    (
-        "search_needs_javascript",
-        "La recherche nécessite JavaScript ; vous pouvez aussi parcourir les archives.",
-    ),
+    ("search_needs_javascript", "La recherche nécessite JavaScript."),
     ("type_to_search", "Saisissez votre recherche."),
     ("search_failed", "L’index de recherche n’a pas pu être chargé."),
     ("results_one", "1 résultat"),
     ("results_other", "{count} résultats"),
     ("searching_older", "Recherche dans les articles plus anciens…"),
-    ("results_searching_older", "{results} ; recherche dans les articles plus anciens…"),
+    ("results_searching_older", "{results} ; recherche dans les articles plus anciens…"),
     ("no_match", "Aucun article ne correspond."),
     ("older_not_searched", "Les articles plus anciens n’ont pas pu être cherchés."),
 ];
@@ -299,7 +296,7 @@ const SPANISH: &[(&str, &str)] = &[
     ("browse_archive", "Explorar el archivo"),
     ("search_intro", "Encuentre artículos por las palabras de su titular, resumen, sección o temas."),
     ("search_label", "Buscar artículos"),
-    ("search_needs_javascript", "La búsqueda necesita JavaScript; también puede explorar el archivo."),
+    ("search_needs_javascript", "La búsqueda necesita JavaScript."),
     ("type_to_search", "Escriba para buscar."),
     ("search_failed", "No se pudo cargar el índice de búsqueda."),
     ("results_one", "1 resultado"),
@@ -395,6 +392,23 @@ fn built_in(language: &str) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// The English text of `key` (empty for a key that is not one).
+pub fn english(key: &str) -> &'static str {
+    ENGLISH.iter().find(|(k, _)| *k == key).map_or("", |(_, text)| text)
+}
+
+/// The placeholders a text uses, in order: `{count} articles from {day}` -> count, day. A
+/// name is letters and `_`, as the built-in ones are; other braces are text.
+pub fn placeholders(text: &str) -> Vec<String> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}'))
+        .map(|(name, _)| name)
+        .filter(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        .map(str::to_string)
+        .collect()
+}
+
 /// The keys `[strings]` accepts.
 pub fn keys() -> Vec<&'static str> {
     ENGLISH.iter().map(|(key, _)| *key).collect()
@@ -422,6 +436,14 @@ mod tests {
                 b.sort();
                 assert_eq!(a, b, "{language} `{key}`: {translated}");
             }
+        }
+    }
+
+    #[test]
+    fn the_readme_lists_every_key() {
+        let readme = include_str!("../README.md");
+        for (key, _) in ENGLISH {
+            assert!(readme.contains(&format!("| `{key}` | ")), "README's [strings] table lacks `{key}`");
         }
     }
 

@@ -154,3 +154,21 @@ fn an_unknown_strings_key_is_an_error_at_its_line() {
     assert!(err.contains("unknown key `related_newz` in `[strings]`"), "{err}");
     assert!(err.contains("config.toml:4") && err.contains("did you mean `related_news`?"), "{err}");
 }
+
+#[test]
+fn a_strings_placeholder_the_phrase_does_not_fill_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("config.toml"),
+        "title = \"T\"\n\n[strings]\nmin_read = \"{minute} Min.\"\nrelated_news = \"Siehe {x}\"\nnewer = \"{Neuer}\"\n",
+    );
+    write(&dir.path().join("content/a/b.md"), "+++\ntitle = \"B\"\ndate = 2026-11-20\n+++\nText.\n");
+    let out = broadsheet(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("`[strings]` `min_read` has `{minute}`, which is never filled in"), "{err}");
+    assert!(err.contains("config.toml:4") && err.contains("this text fills `{minutes}`"), "{err}");
+    assert!(err.contains("`related_news` has `{x}`") && err.contains("config.toml:5"), "{err}");
+    assert!(err.contains("this text has no placeholders"), "{err}");
+    assert!(!err.contains("Neuer"), "a brace around other text is text:\n{err}");
+}

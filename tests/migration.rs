@@ -46,7 +46,7 @@ fn other_generators_files_and_keys_are_errors_that_say_what_to_write() {
     write(&root.join("content/news/_index.md"), "+++\ntitle = \"News\"\nsort_by = \"date\"\n+++\n");
     write(
         &root.join("content/news/hugo.md"),
-        "+++\ntitle = \"H\"\ndate = 2026-11-20\nlastmod = 2026-11-21\ndescription = \"D\"\n\n[taxonomies]\ntags = [\"a\"]\n+++\nText.\n",
+        "+++\ntitle = \"H\"\ndate = 2026-11-20\nlastmod = 2026-11-21\ndescription = \"D\"\npublished = false\n\n[taxonomies]\ntags = [\"a\"]\n+++\nText.\n",
     );
     let out = broadsheet(root, &["build"]);
     let err = stderr(&out);
@@ -70,6 +70,7 @@ fn other_generators_files_and_keys_are_errors_that_say_what_to_write() {
     assert!(block("unknown key `lastmod`").contains("`updated = "), "{err}");
     assert!(block("unknown key `description`").contains("`summary"), "{err}");
     assert!(block("unknown key `taxonomies`").contains("write tags at the top level"), "{err}");
+    assert!(block("unknown key `published`").contains("`draft = true`"), "{err}");
     assert!(!root.join("public").exists(), "nothing is published");
 }
 
@@ -84,9 +85,10 @@ fn shortcodes_are_warnings_at_their_line_and_the_build_goes_on() {
     let out = broadsheet(root, &["build"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
+    // Quoted as written, straight quotes and all (smart punctuation curls them on the page).
     assert!(
         err.contains(
-            "`{{< figure src=“/img/pic.png” caption=“A caption” >}}` is another generator's shortcode"
+            "`{{< figure src=\"/img/pic.png\" caption=\"A caption\" >}}` is another generator's shortcode"
         ),
         "{err}"
     );

@@ -516,7 +516,9 @@ fn other_generators_key(key: &str) -> Option<&'static str> {
         "authors" => "Broadsheet calls the byline `author`, one name or a list: `author = [\"A\", \"B\"]`",
         "taxonomies" => "write tags at the top level: `tags = [\"a\", \"b\"]` (and `category = \"...\"`)",
         "params" => "free-form values go in `[extra]`, which templates read as `article.extra`",
-        "url" | "permalink" => "set the URL's last part with `slug = \"...\"`; keep an old URL working with `aliases = [\"/old/path/\"]`",
+        "published" => "Broadsheet has `draft`: `published = false` is `draft = true` (without either, the article is published)",
+        "keywords" => "Broadsheet calls them `tags`: `tags = [\"a\", \"b\"]`",
+        "url" | "permalink" | "path" => "set the URL's last part with `slug = \"...\"`; keep an old URL working with `aliases = [\"/old/path/\"]`",
         "weight" | "toc" | "layout" | "template" | "type" | "sort_by" | "paginate_by" | "comments" => {
             "Broadsheet has no such setting; keep the value for your templates under `[extra]`, or remove it"
         }

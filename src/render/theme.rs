@@ -65,12 +65,15 @@ impl SiteConstants {
             ("site.base_path", config.base_path()),
             ("site.language", config.language.clone()),
             ("site.direction", crate::language::direction(&config.language).to_string()),
-            ("site.og_locale", crate::language::og_locale(&config.language)),
             ("site.generator", super::views::GENERATOR.to_string()),
         ]
         .into_iter()
         .map(|(path, value)| (path.to_string(), value))
         .collect();
+        // Folded only when there is one: `{% if site.og_locale %}` must stay false without.
+        if let Some(locale) = crate::language::og_locale(&config.language) {
+            values.insert("site.og_locale".into(), locale);
+        }
         for key in crate::strings::keys() {
             values.insert(["site.strings.", key].concat(), strings.get(key).to_string());
         }

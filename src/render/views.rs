@@ -34,7 +34,7 @@ pub struct SiteView<'a> {
     /// `rtl` when `language` is written from right to left, else `ltr`: `<html dir>`.
     pub direction: &'static str,
     /// `language` as OpenGraph's `og:locale` wants it (`de_CH`, `en_US`).
-    pub og_locale: String,
+    pub og_locale: Option<String>,
     /// Whether the site has a JSON Feed (`[feeds] json_feed`), for its autodiscovery link.
     pub json_feed: bool,
     /// The theme's fixed words in the site's language (`site.strings.related_news`).
