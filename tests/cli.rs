@@ -402,3 +402,26 @@ fn a_listed_category_without_articles_is_a_warning_naming_the_unlisted_ones() {
     assert!(err.contains(&format!("config.toml:{line}")), "at its name's line ({line}):\n{err}");
     assert!(err.contains("not listed: `zuerich`"), "{err}");
 }
+
+#[test]
+fn a_hero_image_that_names_no_file_is_a_warning() {
+    let (_dir, site) = common::site_copy("basic");
+    write(
+        &site.join("content/tech/missing.md"),
+        "+++\ntitle = \"Missing\"\ndate = 2026-11-02\nimage = { src = \"../sports/nonexistent.svg\", alt = \"Route\" }\n+++\nText.\n",
+    );
+    write(
+        &site.join("content/tech/site-path.md"),
+        "+++\ntitle = \"Site path\"\ndate = 2026-11-03\nimage = \"/served/elsewhere.png\"\n+++\nText.\n",
+    );
+    let out = broadsheet(&site, &["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("`image` `../sports/nonexistent.svg` is not a file in content/"), "{err}");
+    assert!(err.contains("--> content/tech/missing.md"), "{err}");
+    assert_eq!(
+        err.matches("is not a file in content/").count(),
+        1,
+        "not the site path, nor rocket.svg:\n{err}"
+    );
+}

@@ -120,11 +120,15 @@ fn render_body(
     };
     // The hero image's `src` resolves as a link in the body would (every build: the file
     // it names may have moved since the cached body was rendered).
+    let mut missing_image = None;
     if let Some(image) = &mut article.image {
         image.resolved = match resolver.resolve(&image.src) {
             Resolution::Replace(url) => Some(url),
             _ => None,
         };
+        if resolver.is_missing_file(&image.src) {
+            missing_image = Some(image.src.clone());
+        }
     }
     article.markdown = Arc::default();
     article.html = body.html.clone();
@@ -140,7 +144,11 @@ fn render_body(
             .at(article.body_line + line - 1, None)
             .hint("write it in Markdown or HTML instead: `![caption](picture.png)`, `<figure>`, a link")
     });
-    let warnings = broken_links.chain(shortcodes).collect();
+    let missing_image = missing_image.map(|src| {
+        Diagnostic::new(&article.path, format!("`image` `{src}` is not a file in content/"))
+            .hint("check the file name: a relative `image` is found from this file's folder; a site path starts with `/`")
+    });
+    let warnings = broken_links.chain(shortcodes).chain(missing_image).collect();
     let fresh = match body {
         Cow::Owned(body) => Some(body),
         Cow::Borrowed(_) => None,
@@ -151,6 +159,36 @@ fn render_body(
 struct ArticleLinks<'a> {
     folder: &'a Path,
     by_file: &'a LinkMap,
+}
+
+impl ArticleLinks<'_> {
+    /// The path under the site of a file a link names (`img/a.png` from `content/news/`:
+    /// `content/news/img/a.png`). `@/x.md` is relative to content/ (as in Zola); anything
+    /// else to this article's folder.
+    fn content_path(&self, file: &str) -> PathBuf {
+        let (mut path, file) = match file.strip_prefix("@/") {
+            Some(rest) => (PathBuf::from("content"), rest),
+            None => (self.folder.to_path_buf(), file),
+        };
+        for part in file.split('/') {
+            match part {
+                "." | "" => {}
+                ".." => {
+                    path.pop();
+                }
+                p => path.push(p),
+            }
+        }
+        path
+    }
+
+    /// Whether a relative image source names no file of `content/` (a site path or URL is
+    /// not checked: it may be anything the site serves).
+    fn is_missing_file(&self, src: &str) -> bool {
+        let relative = !(src.contains("://") || src.starts_with(['/', '#']) || src.starts_with("data:"));
+        relative
+            && !self.by_file.contains_key(&self.content_path(src.split(['#', '?']).next().unwrap_or(src)))
+    }
 }
 
 impl LinkResolver for ArticleLinks<'_> {
@@ -166,20 +204,7 @@ impl LinkResolver for ArticleLinks<'_> {
         let end = target.find(['#', '?']).unwrap_or(target.len());
         let (file, rest) = target.split_at(end);
         let is_article = file.ends_with(".md");
-        // `@/x.md` is relative to content/ (as in Zola); anything else to this file's folder.
-        let (mut path, file) = match file.strip_prefix("@/") {
-            Some(rest) => (PathBuf::from("content"), rest),
-            None => (self.folder.to_path_buf(), file),
-        };
-        for part in file.split('/') {
-            match part {
-                "." | "" => {}
-                ".." => {
-                    path.pop();
-                }
-                p => path.push(p),
-            }
-        }
+        let mut path = self.content_path(file);
         if !is_article {
             return match self.by_file.get(&path) {
                 Some(url) if path.parent() != Some(self.folder) => {

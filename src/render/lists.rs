@@ -78,10 +78,10 @@ impl<'a> Renderer<'a> {
         };
         let later_page = |text: &str| t.fill("later_page", &[("title", text), ("n", &n.to_string())]);
         let title = if n > 1 { later_page(&label) } else { label };
-        let description = if group.description.is_empty() {
-            t.fill("group_description", &name)
-        } else {
-            group.description.clone()
+        let description = match kind {
+            _ if !group.description.is_empty() => group.description.clone(),
+            GroupKind::Author => t.fill("author_description", &name),
+            _ => t.fill("group_description", &name),
         };
         // Each page of a list has a description of its own.
         let description = if n > 1 { later_page(&description) } else { description };
