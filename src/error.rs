@@ -43,6 +43,16 @@ impl Diagnostic {
         self
     }
 
+    /// The diagnostic with its file as a path from where the command runs: with `-s lit`,
+    /// the site's `content/a.md` is `lit/content/a.md` (the file must be there: a built-in
+    /// template's name is left as it is).
+    pub fn from_here(mut self, source: &Path) -> Self {
+        if source != Path::new(".") && self.path.is_relative() && source.join(&self.path).exists() {
+            self.path = source.join(&self.path);
+        }
+        self
+    }
+
     /// Replaces the path, e.g. to make it relative to the site folder.
     pub fn relative_to(mut self, base: &Path) -> Self {
         if let Ok(rel) = self.path.strip_prefix(base) {
@@ -134,12 +144,19 @@ impl Error {
 
 /// The full report of an error as the terminal shows it: every diagnostic, cargo style.
 pub fn report(err: &Error) -> String {
+    report_from(err, Path::new("."))
+}
+
+/// `report`, with each file shown as a path from where the command runs (see
+/// `Diagnostic::from_here`) for a site in the folder `source`.
+pub fn report_from(err: &Error, source: &Path) -> String {
     let diagnostics = err.diagnostics();
     if diagnostics.is_empty() {
         return format!("error: {err}");
     }
-    let mut out: Vec<String> = diagnostics.iter().map(|d| format!("error: {d}\n")).collect();
     let n = diagnostics.len();
+    let mut out: Vec<String> =
+        diagnostics.into_iter().map(|d| format!("error: {}\n", d.from_here(source))).collect();
     out.push(format!("error: build failed with {n} problem{}", if n == 1 { "" } else { "s" }));
     out.join("\n")
 }
@@ -241,6 +258,22 @@ fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_report_shows_files_from_where_the_command_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("content/a.md"), "").unwrap();
+        let err = Error::Content(vec![
+            Diagnostic::new("content/a.md", "bad").at(2, None),
+            Diagnostic::new("built-in theme base.html", "worse"),
+        ]);
+        let report = report_from(&err, dir.path());
+        assert!(report.contains(&format!("--> {}:2", dir.path().join("content/a.md").display())), "{report}");
+        assert!(report.contains("--> built-in theme base.html"), "{report}");
+        assert!(report.contains("build failed with 2 problems"), "{report}");
+    }
+
     use super::*;
 
     #[test]

@@ -244,7 +244,7 @@ impl BuildArgs {
         progress.finish();
         let report = result?;
         for warning in &report.warnings {
-            ui.warning(&format!("{}\n", from_here(&source, warning.clone())));
+            ui.warning(&format!("{}\n", warning.clone().from_here(&source)));
         }
         if self.timings || ui.verbose() {
             for (stage, time) in &report.timings {
@@ -459,16 +459,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// A diagnostic with its file as a path from where the command runs: with `-s lit`, the
-/// site's `content/a.md` is `lit/content/a.md` (the file must be there: a built-in template's
-/// name is left as it is).
-fn from_here(source: &Path, mut d: broadsheet::Diagnostic) -> broadsheet::Diagnostic {
-    if source != Path::new(".") && d.path.is_relative() && source.join(&d.path).exists() {
-        d.path = source.join(&d.path);
-    }
-    d
-}
-
 /// Prints every problem, cargo style, then a count (for `build`, with the word that the
 /// output folder is as it was).
 fn report_error(ui: Ui, err: &Error, builds: bool, source: &Path) {
@@ -481,7 +471,7 @@ fn report_error(ui: Ui, err: &Error, builds: bool, source: &Path) {
         return;
     }
     for d in diagnostics {
-        ui.error(&format!("{}\n", from_here(source, d)));
+        ui.error(&format!("{}\n", d.from_here(source)));
     }
     let problems = counted(err.diagnostics().len(), "problem");
     if builds {

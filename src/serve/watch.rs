@@ -57,7 +57,7 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, chang
             if !shared.quiet {
                 // What `build` would warn of (a broken link between articles), on every rebuild.
                 for warning in &warnings {
-                    eprintln!("warning: {warning}\n");
+                    eprintln!("warning: {}\n", warning.clone().from_here(&options.source));
                 }
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
                 println!(
@@ -71,7 +71,8 @@ pub fn rebuild(shared: &Shared, options: &BuildOptions, cache: &mut Cache, chang
         }
         Err(e) => {
             let report = crate::error::report(&e);
-            eprintln!("{report}");
+            // In the terminal, files as paths from where `serve` runs, as `build` shows them.
+            eprintln!("{}", crate::error::report_from(&e, &options.source));
             if let Ok(mut error) = shared.error.write() {
                 *error = Some(report.clone());
             }
