@@ -410,9 +410,18 @@ fn check_strings(strings: &std::collections::BTreeMap<String, String>, text: &st
     let mut problems = Vec::new();
     for (key, text) in strings {
         if !keys.contains(&key.as_str()) {
-            let mut problem = crate::error::unknown_key(Path::new("config.toml"), key, &keys);
-            problem.message = format!("unknown key `{key}` in `[strings]`");
-            problems.push(problem.at_line(line_of(key)));
+            // Seventy keys are too many to list: the closest one, and where they all are.
+            let hint = match crate::error::did_you_mean(key, &keys) {
+                Some(best) => {
+                    format!("did you mean `{best}`? The README's `[strings]` table lists every key")
+                }
+                None => "the README's `[strings]` table lists every key".to_string(),
+            };
+            problems.push(
+                Diagnostic::new("config.toml", format!("unknown key `{key}` in `[strings]`"))
+                    .at_line(line_of(key))
+                    .hint(hint),
+            );
             continue;
         }
         // A placeholder the phrase does not fill would reach every page as written.
