@@ -108,6 +108,16 @@ fn fold_constants<'s>(source: &'s str, constants: &SiteConstants, escaped: bool)
         let Some(close) = rest[open + 2..].find(close_mark).map(|at| open + 2 + at + 2) else { break };
         out.push_str(&rest[..open]);
         let mut tag = &rest[open..close];
+        // What `{% raw %}` holds is text, shown as written: copied up to its `endraw`.
+        if tag.trim_start_matches("{%").trim_end_matches("%}").trim_matches(['-', ' ']) == "raw" {
+            let end = rest[close..]
+                .find("endraw")
+                .and_then(|at| rest[close + at..].find("%}").map(|e| close + at + e + 2));
+            let end = end.unwrap_or(rest.len());
+            out.push_str(&rest[open..end]);
+            rest = &rest[end..];
+            continue;
+        }
         // A tag that only shows a constant becomes the constant's text, as the tag would have
         // written it: nothing is left to evaluate on each page.
         let shown =
@@ -483,6 +493,12 @@ mod tests {
              {% if \"\" %}{{ \"Q&A Daily\" | upper }}{% endif %}{% set t = \"Q&A Daily\" %}\n\
              Say &quot;hi&quot; &#39;now&#39; {{ site.strings.more }} {{ \"{{ x }}\" }} {{ site.strings.nope }} \
              {{ mysite.title }} {{ site.categories }} {{ site.strings }}"
+        );
+        // `{% raw %}` shows its text as written.
+        let raw = "{% raw %}{{ site.title }}{% endraw %} {{ site.title }}";
+        assert_eq!(
+            fold_constants(raw, &constants, true),
+            "{% raw %}{{ site.title }}{% endraw %} Q&amp;A Daily"
         );
         // Without escaping (a `.txt` template).
         assert_eq!(fold_constants("{{ site.strings.share }}", &constants, false), "Say \"hi\" 'now'");
