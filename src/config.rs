@@ -225,6 +225,8 @@ pub struct LoadedConfig {
     pub tz: Tz,
     /// Whether `config.toml` existed (without it every default applies).
     pub found: bool,
+    /// The text of `config.toml` (empty without one), to point warnings at their lines.
+    pub text: String,
 }
 
 impl Config {
@@ -237,10 +239,10 @@ impl Config {
                     Error::Config(problems.into_iter().map(|d| d.relative_to(site)).collect())
                 })?;
                 let tz = config.time_zone().map_err(|d| Error::Config(vec![d.relative_to(site)]))?;
-                Ok(LoadedConfig { config, tz, found: true })
+                Ok(LoadedConfig { config, tz, found: true, text })
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(LoadedConfig { config: Config::default(), tz: Tz::UTC, found: false })
+                Ok(LoadedConfig { config: Config::default(), tz: Tz::UTC, found: false, text: String::new() })
             }
             Err(e) => Err(Error::io("read", &path, e)),
         }

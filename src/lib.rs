@@ -193,7 +193,7 @@ fn load_timed(options: &BuildOptions, clock: &mut Stopwatch, cache: &mut Cache) 
     let (mut library, library_errors, mut warnings) =
         Library::build_with_warnings(content.articles, &config.categories, loaded.tz, &selection);
     errors.extend(library_errors);
-    warnings.extend(empty_listed_categories(site, &config.categories, &library));
+    warnings.extend(empty_listed_categories(&loaded.text, &config.categories, &library));
     clock.lap("library");
     warnings.extend(library.render_markdown(&config.markdown, &config.base_path(), &content.assets, cache));
     if loaded.found && !config.base_url.contains("://") {
@@ -486,7 +486,7 @@ impl<'a> Stopwatch<'a> {
 /// category of its own, not the listed `Zürich`). Names the categories with articles that
 /// the list leaves out, where the articles may have meant to go.
 fn empty_listed_categories(
-    site: &std::path::Path,
+    config_text: &str,
     listed: &[config::CategoryConfig],
     library: &Library,
 ) -> Vec<Diagnostic> {
@@ -505,7 +505,6 @@ fn empty_listed_categories(
         .filter(|c| !c.articles.is_empty() && !listed_slugs.contains(&c.slug))
         .map(|c| c.name.as_str())
         .collect();
-    let text = std::fs::read_to_string(site.join("config.toml")).unwrap_or_default();
     empty
         .into_iter()
         .map(|c| {
@@ -524,7 +523,7 @@ fn empty_listed_categories(
                     c.name
                 )
             };
-            Diagnostic::new("config.toml", message).at_line(config::name_line(&text, &c.name)).hint(hint)
+            Diagnostic::new("config.toml", message).at_line(config::name_line(config_text, &c.name)).hint(hint)
         })
         .collect()
 }

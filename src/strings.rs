@@ -345,11 +345,6 @@ impl Strings {
         Strings::new(&config.language, &config.strings)
     }
 
-    /// Whether `key` is one of the theme's strings.
-    pub fn has(&self, key: &str) -> bool {
-        self.0.contains_key(key)
-    }
-
     /// The text of `key` (a key of `ENGLISH`).
     pub fn get(&self, key: &str) -> &str {
         self.0.get(key).map_or("", String::as_str)
