@@ -134,27 +134,37 @@ impl Default for MarkdownConfig {
     }
 }
 
-/// The `[related]` table: how related news is scored.
+/// The `[related]` table: how related news is scored. A list tells the article's story first
+/// (story matches: story score at least `min_score`), then fills up with the articles
+/// closest in subject (topic score); see the guide's related-news page.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RelatedConfig {
     /// Related articles listed per article.
     pub count: usize,
-    /// Weight of text similarity (cosine of BM25 term vectors over headline, standfirst and
-    /// body, 0..1).
+    /// Story score: weight of story words, the cosine of BM25 vectors of each article's
+    /// distinctive terms (names and rare words of headline, standfirst and body), 0..1.
     pub text_weight: f64,
-    /// Weight of shared tags, each counting by rarity: the sum of ln(N/df) / ln N over the
-    /// shared tags, at most 1 (a tag on every article counts 0).
+    /// Story score: weight of shared tags, each counting by rarity: the sum of
+    /// ln(N/df) / ln N over the shared tags, at most 1 (a tag on every article counts 0).
     pub tag_weight: f64,
-    /// Boost for being in the same category: the text and tag evidence is multiplied by
-    /// `1 + category_weight + date_weight × proximity`.
+    /// Topic score: weight of topic words, the cosine of TF-IDF vectors over the whole
+    /// vocabulary, the common words of a subject included ("shares", "crude"), 0..1.
+    pub words_weight: f64,
+    /// Topic score: weight of theme, the cosine of the articles' places in a topic space
+    /// learnt from the whole site (latent semantic analysis), 0..1. It links stories about
+    /// one subject that put it in different words.
+    pub latent_weight: f64,
+    /// Topic score: multiplied by `1 + category_weight` for an article of the same category.
     pub category_weight: f64,
-    /// Boost for date proximity (1 for the same moment, halving every `half_life_days`).
+    /// Story score: how much time apart discounts it, 0..1: the score is multiplied by
+    /// `1 - date_weight + date_weight × closeness`, closeness being 1 for the same moment and
+    /// halving every `half_life_days`.
     pub date_weight: f64,
-    /// Candidates scoring below this are not listed; the list is filled with the newest
-    /// articles of the category instead (marked `fallback`).
+    /// The story score at which a candidate is the same story and comes before the topic
+    /// matches.
     pub min_score: f64,
-    /// Days after which date proximity counts half.
+    /// Days after which closeness in time counts half.
     pub half_life_days: f64,
     /// Whether articles published after this one may be listed.
     pub include_newer: bool,
@@ -170,10 +180,12 @@ impl Default for RelatedConfig {
         RelatedConfig {
             count: 5,
             text_weight: 1.0,
-            tag_weight: 0.3,
+            tag_weight: 0.1,
+            words_weight: 0.5,
+            latent_weight: 1.0,
             category_weight: 0.1,
-            date_weight: 0.3,
-            min_score: 0.15,
+            date_weight: 1.0,
+            min_score: 0.35,
             half_life_days: 7.0,
             include_newer: true,
             same_category_only: false,
@@ -501,8 +513,20 @@ fn check_related(related: &RelatedConfig, text: &str) -> Vec<Diagnostic> {
                 .hint("remove the key to use the default of 7 days"),
         );
     }
+    if related.date_weight > 1.0 {
+        problems.push(
+            key_error(
+                text,
+                "date_weight",
+                format!("`related.date_weight` must be 1 or less, not {}", related.date_weight),
+            )
+            .hint("1 discounts a story match fully by the time between the articles, 0 not at all"),
+        );
+    }
     let weights = [
         ("text_weight", related.text_weight),
+        ("words_weight", related.words_weight),
+        ("latent_weight", related.latent_weight),
         ("tag_weight", related.tag_weight),
         ("category_weight", related.category_weight),
         ("date_weight", related.date_weight),

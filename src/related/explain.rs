@@ -1,9 +1,11 @@
 //! Stage 4 (related), for editors: why an article's related list is what it is, signal by
-//! signal, so weights can be tuned.
+//! signal and in words, so weights can be tuned.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::{Engine, Related};
+use super::signals::Match;
+use super::{text, Engine, Related};
 use crate::config::RelatedConfig;
 use crate::library::{ArticleId, Library};
 
@@ -18,13 +20,17 @@ pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: Ar
         writeln!(out, "Related to “{}” (/{})\n  {}", me.article.title, me.path, me.article.path.display());
     let _ = writeln!(
         out,
-        "  weights: text {} · tags {} · category {} · date {} (half-life {} days) · min_score {}\n",
+        "  same story when (story words {} × text + tags {} × tags) × closeness ≥ min_score {} \
+         (date_weight {}, half-life {} days);\n  else by subject: theme {} × theme + topic words {} × words, \
+         × {} in the same category\n",
         config.text_weight,
         config.tag_weight,
-        config.category_weight,
+        config.min_score,
         config.date_weight,
         config.half_life_days,
-        config.min_score
+        config.latent_weight,
+        config.words_weight,
+        1.0 + config.category_weight
     );
     for (rank, item) in list.iter().enumerate() {
         let other = library.get(item.id);
@@ -34,33 +40,11 @@ pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: Ar
         } else if item.fallback {
             let _ = writeln!(
                 out,
-                "    fallback: newest in {} (no stronger match)",
+                "    fallback: newest in {} (this article has no words other articles use, and no tags)",
                 library.categories[me.category].name
             );
         } else if let Some(m) = matches.iter().find(|m| m.id == item.id) {
-            let s = m.signals;
-            let _ = writeln!(
-                out,
-                "    score {:.3} = (text {:.3}×{} + tags {:.3}×{}) × (1 + category {}×{} + date {:.3}×{})",
-                m.score,
-                s.text,
-                config.text_weight,
-                s.tags,
-                config.tag_weight,
-                s.category,
-                config.category_weight,
-                s.date,
-                config.date_weight
-            );
-            let words: Vec<String> =
-                engine.shared_terms(library, id, item.id).into_iter().take(8).map(|(w, _)| w).collect();
-            if !words.is_empty() {
-                let _ = writeln!(out, "    shared words: {}", words.join(", "));
-            }
-            let tags = shared_tags(library, id, item.id);
-            if !tags.is_empty() {
-                let _ = writeln!(out, "    shared tags: {}", tags.join(", "));
-            }
+            describe(&mut out, &engine, library, id, m);
         }
     }
     if list.is_empty() {
@@ -72,6 +56,91 @@ pub fn explain(library: &Library, config: &RelatedConfig, language: &str, id: Ar
         let _ = writeln!(out, "  {none}");
     }
     out
+}
+
+/// The lines under one listed match: its score, signal by signal, and the words behind it.
+fn describe(out: &mut String, engine: &Engine, library: &Library, id: ArticleId, m: &Match) {
+    let (s, c) = (m.signals, &engine.config);
+    let days = (library.get(id).article.date - library.get(m.id).article.date).num_days().abs();
+    if m.story {
+        let _ = writeln!(
+            out,
+            "    same story: {:.3} = (story words {:.3}×{} + tags {:.3}×{}) × closeness {:.2} ({days} days apart)",
+            m.score,
+            s.text,
+            c.text_weight,
+            s.tags,
+            c.tag_weight,
+            1.0 - c.date_weight as f32 + c.date_weight as f32 * s.date
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "    same subject: {:.3} = (theme {:.3}×{} + topic words {:.3}×{}) × category {}",
+            m.score,
+            s.latent,
+            c.latent_weight,
+            s.words,
+            c.words_weight,
+            1.0 + c.category_weight as f32 * s.category
+        );
+    }
+    let shared = shared_words(engine, library, id, m.id);
+    if !shared.is_empty() {
+        let _ = writeln!(out, "    shared words: {}", shared.join(", "));
+    }
+    if !m.story {
+        let theme = theme_words(engine, library, id, m.id);
+        if !theme.is_empty() {
+            let _ = writeln!(out, "    its words closest to this article's subject: {}", theme.join(", "));
+        }
+    }
+    let tags = shared_tags(library, id, m.id);
+    if !tags.is_empty() {
+        let _ = writeln!(out, "    shared tags: {}", tags.join(", "));
+    }
+}
+
+/// Words both articles' topic vectors have, strongest first (as first written in `a`).
+pub fn shared_words(engine: &Engine, library: &Library, a: ArticleId, b: ArticleId) -> Vec<String> {
+    let topics = &engine.index.topics;
+    let (va, vb) = (&topics.vectors[a.index()], &topics.vectors[b.index()]);
+    let words = written(engine, library, a);
+    let mut shared: Vec<(&String, f32)> = va
+        .iter()
+        .filter_map(|&(t, wa)| {
+            let wb = vb.iter().find(|(u, _)| *u == t)?.1;
+            Some((words.get(&topics.term_ids[t as usize])?, wa * wb))
+        })
+        .collect();
+    shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(y.0)));
+    shared.into_iter().take(8).map(|(w, _)| w.clone()).collect()
+}
+
+/// Words of `b` that are close to `a`'s subject and that `a` does not use.
+fn theme_words(engine: &Engine, library: &Library, a: ArticleId, b: ArticleId) -> Vec<String> {
+    let topics = &engine.index.topics;
+    let in_a = &topics.vectors[a.index()];
+    let words = written(engine, library, b);
+    topics
+        .theme_terms(a.index(), b.index())
+        .into_iter()
+        .filter(|(t, _)| !in_a.iter().any(|(u, _)| u == t))
+        .filter_map(|(t, _)| words.get(&topics.term_ids[t as usize]).cloned())
+        .take(6)
+        .collect()
+}
+
+/// Term id -> the word it was first written as in the article.
+fn written(engine: &Engine, library: &Library, id: ArticleId) -> HashMap<u64, String> {
+    let entry = library.get(id);
+    let mut words = HashMap::new();
+    let body = text::html_text(&entry.article.html);
+    let text = format!("{} {} {}", entry.article.title, entry.article.summary, body);
+    engine.analyzer.terms_with_words(&text, |term, word| {
+        words.entry(text::term_id(term)).or_insert_with(|| word.to_string());
+    });
+    words
 }
 
 fn shared_tags(library: &Library, a: ArticleId, b: ArticleId) -> Vec<String> {

@@ -1,6 +1,7 @@
-//! Stage 4 (related): the scoring index: BM25 term signatures and idf-weighted tags in
-//! inverted lists, so each article meets only the articles it shares a distinctive word or
-//! tag with. Memory grows with the number of articles, never with its square.
+//! Stage 4 (related): the scoring index: BM25 signatures of each article's distinctive terms
+//! (the names and words of its story) and idf-weighted tags in inverted lists, so each
+//! article meets only the articles it shares a distinctive word or tag with; beside them the
+//! topic index (`topic`). Memory grows with the number of articles, never with its square.
 
 use std::sync::{Arc, Mutex};
 
@@ -8,7 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::text::{Analyzer, TermCounter, SUMMARY_BOOST, TITLE_BOOST};
-use crate::config::RelatedConfig;
+use super::topic::TopicIndex;
 use crate::library::Library;
 
 /// Terms kept per article: its most distinctive ones.
@@ -16,28 +17,6 @@ pub const SIGNATURE_TERMS: usize = 32;
 /// BM25 parameters (the usual ones).
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
-
-/// One signal's contribution to a match, before weights.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Signals {
-    /// Cosine of the BM25 term signatures, 0..1.
-    pub text: f32,
-    /// Shared tags by rarity: the sum of idf / ln N over shared tags, at most 1.
-    pub tags: f32,
-    /// 1 when both articles are in the same category.
-    pub category: f32,
-    /// 0.5 ^ (days apart / half-life), 0..1.
-    pub date: f32,
-}
-
-impl Signals {
-    /// The weighted total: the content evidence (text and tags) scaled up by category and
-    /// date, so that neither a shared category nor a close date alone makes a match.
-    pub fn score(&self, c: &RelatedConfig) -> f32 {
-        let evidence = c.text_weight as f32 * self.text + c.tag_weight as f32 * self.tags;
-        evidence * (1.0 + c.category_weight as f32 * self.category + c.date_weight as f32 * self.date)
-    }
-}
 
 /// Weighted sparse vector: (feature index, weight), L2-normalised.
 pub type Vector = Vec<(u32, f32)>;
@@ -55,8 +34,8 @@ pub struct Index {
     pub tag_vectors: Vec<Vector>,
     /// Per tag index, the articles (and weights) carrying it; very common tags have none.
     pub tag_postings: Postings,
-    /// Term index -> term id, to explain matches.
-    pub term_ids: Vec<u64>,
+    /// The topic vectors and theme embeddings, which fill the list after the story.
+    pub topics: TopicIndex,
 }
 
 /// Largest document frequency a term or tag may have to link articles: 5% of the library,
@@ -115,7 +94,7 @@ pub fn term_bag(analyzer: &Analyzer, entry: &crate::library::Entry) -> TermBag {
 /// updates it instead of counting every bag again.
 #[derive(Clone)]
 pub struct Collection {
-    df: HashMap<u64, u32>,
+    pub(super) df: HashMap<u64, u32>,
     /// Sum of each bag's weighted counts, in article order.
     lengths: Vec<f32>,
 }
@@ -168,9 +147,10 @@ impl Index {
         let df = &collection.df;
         let raw: Vec<Vec<(u64, f32)>> =
             bags.par_iter().map(|bag| signature(bag, df, cap, n, avg_len)).collect();
-        let (signatures, text_postings, term_ids) = invert(raw);
+        let (signatures, text_postings, _) = invert(raw);
         let (tag_vectors, tag_postings) = tag_index(library, cap as usize);
-        Index { signatures, text_postings, tag_vectors, tag_postings, term_ids }
+        let topics = TopicIndex::build(bags, df);
+        Index { signatures, text_postings, tag_vectors, tag_postings, topics }
     }
 }
 
@@ -226,7 +206,7 @@ fn normalise<K>(vector: &mut [(K, f32)]) {
 }
 
 /// Dense term indexes (in first-seen order, so deterministic) and posting lists.
-fn invert(raw: Vec<Vec<(u64, f32)>>) -> (Vec<Vector>, Postings, Vec<u64>) {
+pub(super) fn invert(raw: Vec<Vec<(u64, f32)>>) -> (Vec<Vector>, Postings, Vec<u64>) {
     let mut index_of: HashMap<u64, u32> = HashMap::default();
     let mut term_ids = Vec::new();
     let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();

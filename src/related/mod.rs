@@ -1,15 +1,20 @@
 //! Stage 4 (related): every article's related-news list, computed once per build from the
-//! text, tags, category and dates of the library. A pure function of the library.
+//! text, tags, category and dates of the library. A pure function of the library. The list
+//! tells the article's story first (matches on its distinctive words and tags, above
+//! `min_score`), then fills up with the articles closest in subject (topic words and theme).
 
 mod explain;
 mod index;
+mod latent;
+mod signals;
 mod text;
+mod topic;
 
 pub use explain::explain;
-pub use index::{frequency_cap, term_bag, term_bags, Collection, Signals, TermBag, SIGNATURE_TERMS};
+pub use index::{frequency_cap, term_bag, term_bags, Collection, TermBag, SIGNATURE_TERMS};
+pub use signals::{Match, Signals};
 pub use text::{is_cjk, Analyzer};
 
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -18,26 +23,21 @@ use crate::cache::Cache;
 use crate::config::RelatedConfig;
 use crate::library::{ArticleId, Library};
 use index::Index;
+use signals::rank;
 
 /// One item of an article's related-news list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Related {
     /// The related article.
     pub id: ArticleId,
-    /// True when the item only fills the list (newest in the category), not a real match.
+    /// True when the item only fills the list (newest in the category) because the article
+    /// has no content to compare (no words other articles use, no tags).
     pub fallback: bool,
 }
 
-/// A scored candidate with each signal's part.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Match {
-    /// The candidate article.
-    pub id: ArticleId,
-    /// The signals before weighting.
-    pub signals: Signals,
-    /// The weighted total.
-    pub score: f32,
-}
+/// Topic candidates scored in full per article: those with the most evidence from the
+/// topic posting lists (at least; four times `count` when that is more).
+const SHORTLIST: usize = 96;
 
 /// The related-news engine over one library: the index, built once; lists are then computed
 /// for all articles (a build) or one at a time (the preview server). Holds no reference to
@@ -64,18 +64,21 @@ struct Scratch {
     /// (the rest is room that `add` writes into).
     touched: Vec<u32>,
     touched_len: usize,
+    /// The candidates of the article being scored, with their ranking key (`take_strongest`).
+    found: Vec<(u32, f32, Evidence)>,
 }
 
 #[derive(Clone, Copy, Default, PartialEq)]
 struct Evidence {
     text: f32,
     tags: f32,
+    words: f32,
 }
 
 impl Evidence {
     /// Whether nothing was added yet; `&`, not `&&`, so that testing it takes no branch.
     fn is_empty(&self) -> bool {
-        (self.text == 0.0) & (self.tags == 0.0)
+        (self.text == 0.0) & (self.tags == 0.0) & (self.words == 0.0)
     }
 }
 
@@ -84,11 +87,17 @@ impl Evidence {
 enum Signal {
     Text,
     Tags,
+    Words,
 }
 
 impl Scratch {
     fn new(articles: usize) -> Scratch {
-        Scratch { evidence: vec![Evidence::default(); articles], touched: Vec::new(), touched_len: 0 }
+        Scratch {
+            evidence: vec![Evidence::default(); articles],
+            touched: Vec::new(),
+            touched_len: 0,
+            found: Vec::new(),
+        }
     }
 
     /// Adds `weight` times each posting's weight to its article's evidence, and notes the
@@ -109,12 +118,36 @@ impl Scratch {
             match signal {
                 Signal::Text => evidence.text += weight * v,
                 Signal::Tags => evidence.tags += weight * v,
+                Signal::Words => evidence.words += weight * v,
             }
         }
     }
 
-    fn clear_touched(&mut self) {
+    /// The `limit` touched articles with the most evidence (story and topic words plus
+    /// `tag_weight` × tags; ties by article) among the `allowed` ones, leaving the
+    /// accumulators empty for the next query.
+    fn take_strongest(
+        &mut self,
+        limit: usize,
+        tag_weight: f32,
+        allowed: impl Fn(u32) -> bool,
+    ) -> &[(u32, f32, Evidence)] {
+        let key = |e: &Evidence| e.text + e.words + tag_weight * e.tags;
+        self.found.clear();
+        for &doc in &self.touched[..self.touched_len] {
+            let evidence = std::mem::take(&mut self.evidence[doc as usize]);
+            if !evidence.is_empty() && allowed(doc) {
+                self.found.push((doc, key(&evidence), evidence)); // else touched by zero weights only
+            }
+        }
         self.touched_len = 0;
+        let stronger =
+            |a: &(u32, f32, Evidence), b: &(u32, f32, Evidence)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if self.found.len() > limit {
+            self.found.select_nth_unstable_by(limit, stronger);
+            self.found.truncate(limit);
+        }
+        &self.found
     }
 }
 
@@ -195,6 +228,7 @@ impl Engine {
         let n = library.entries.len();
         (0..n)
             .into_par_iter()
+            .with_min_len(64)
             .map_init(|| Scratch::new(n), |scratch, i| self.list(library, ArticleId(i as u32), scratch))
             .collect()
     }
@@ -204,36 +238,9 @@ impl Engine {
         self.list(library, id, &mut Scratch::new(library.entries.len()))
     }
 
-    /// The best matches of one article above `min_score`, best first, at most `count`.
+    /// The best matches of one article, best first, at most `count`.
     pub fn matches(&self, library: &Library, id: ArticleId) -> Vec<Match> {
-        self.top_matches(library, id, &mut Scratch::new(library.entries.len()))
-    }
-
-    /// Words whose index terms both articles' signatures share, strongest first, with the
-    /// product of their weights (the word as first written in `a`).
-    pub fn shared_terms(&self, library: &Library, a: ArticleId, b: ArticleId) -> Vec<(String, f32)> {
-        let (sa, sb) = (&self.index.signatures[a.index()], &self.index.signatures[b.index()]);
-        let entry = library.get(a);
-        let mut words: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
-        let text = format!(
-            "{} {} {}",
-            entry.article.title,
-            entry.article.summary,
-            text::html_text(&entry.article.html)
-        );
-        self.analyzer.terms_with_words(&text, |term, word| {
-            words.entry(text::term_id(term)).or_insert_with(|| word.to_string());
-        });
-        let mut shared: Vec<(String, f32)> = sa
-            .iter()
-            .filter_map(|&(t, wa)| {
-                let wb = sb.iter().find(|(u, _)| *u == t)?.1;
-                let word = words.get(&self.index.term_ids[t as usize])?;
-                Some((word.clone(), wa * wb))
-            })
-            .collect();
-        shared.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-        shared
+        self.ranked(library, id, &mut Scratch::new(library.entries.len()), self.config.count)
     }
 
     fn list(&self, library: &Library, id: ArticleId, scratch: &mut Scratch) -> Vec<Related> {
@@ -248,11 +255,14 @@ impl Engine {
         for &pin in &entry.pins {
             push(&mut list, pin, false);
         }
-        for m in self.top_matches(library, id, scratch) {
+        for m in self.ranked(library, id, scratch, count + entry.pins.len()) {
             push(&mut list, m.id, false);
         }
-        // The newest of the category fill the rest: with `include_newer = false`, the newest
-        // of those published before this one, as for the matches.
+        if self.has_content(id) {
+            return list; // every place is earned by content, even if fewer than `count`
+        }
+        // Nothing to compare: the newest of the category fill the list; with `include_newer
+        // = false`, the newest of those published before this one, as for the matches.
         let earlier = |other: ArticleId| {
             self.config.include_newer || self.dates[other.index()] <= self.dates[id.index()]
         };
@@ -267,71 +277,81 @@ impl Engine {
         list
     }
 
-    fn top_matches(&self, library: &Library, id: ArticleId, scratch: &mut Scratch) -> Vec<Match> {
-        if self.config.count == 0 {
+    /// Whether the article has words other articles use, or a tag that can link it.
+    fn has_content(&self, id: ArticleId) -> bool {
+        let d = id.index();
+        !self.index.topics.vectors[d].is_empty() || self.index.tag_vectors[d].iter().any(|&(_, w)| w > 0.0)
+    }
+
+    /// The best `want` matches, best first.
+    fn ranked(&self, library: &Library, id: ArticleId, scratch: &mut Scratch, want: usize) -> Vec<Match> {
+        let c = &self.config;
+        if c.count == 0 {
             return Vec::new(); // related news turned off
         }
-        let d = id.index();
+        let (d, topics) = (id.index(), &self.index.topics);
         for &(t, w) in &self.index.signatures[d] {
             scratch.add(&self.index.text_postings[t as usize], w, Signal::Text);
+        }
+        for &(t, w) in topics.query(d) {
+            scratch.add(&topics.postings[t as usize], w, Signal::Words);
         }
         for &(t, w) in &self.index.tag_vectors[d] {
             scratch.add(&self.index.tag_postings[t as usize], w, Signal::Tags);
         }
-        // Keep the best `count` as we go; a candidate whose evidence cannot reach the current
-        // last place even with full category and date boosts is skipped unscored.
-        let c = &self.config;
-        let max_boost = 1.0 + c.category_weight.max(0.0) as f32 + c.date_weight.max(0.0) as f32;
-        let mut best: Vec<Match> = Vec::with_capacity(c.count + 1);
-        for &doc in &scratch.touched[..scratch.touched_len] {
-            let evidence = std::mem::take(&mut scratch.evidence[doc as usize]);
-            if evidence.is_empty() {
-                continue; // touched only by zero weights (and maybe more than once): no evidence
-            }
-            let signals = Signals { text: evidence.text, tags: evidence.tags.min(1.0), ..Signals::default() };
-            let bound = signals.score(c) * max_boost;
-            if bound < c.min_score as f32 || (best.len() == c.count && bound < best[c.count - 1].score) {
-                continue;
-            }
-            if let Some(m) = self.score(id, ArticleId(doc), signals) {
-                let at = best.partition_point(|x| rank(library, x, &m) == Ordering::Less);
-                best.insert(at, m);
-                best.truncate(c.count);
-            }
-        }
-        scratch.clear_touched();
+        let allowed = |doc: u32| self.allowed(id, ArticleId(doc));
+        let shortlist = scratch.take_strongest(SHORTLIST.max(4 * want), c.tag_weight as f32, allowed);
+        let mut best: Vec<Match> = shortlist
+            .iter()
+            .filter_map(|&(doc, _, evidence)| {
+                let mut signals = Signals {
+                    text: evidence.text,
+                    tags: evidence.tags.min(1.0),
+                    words: evidence.words.min(1.0),
+                    latent: topics.theme(d, doc as usize),
+                    ..Signals::default()
+                };
+                let other = ArticleId(doc);
+                self.place(id, other, &mut signals).then(|| Match::new(other, signals, c))
+            })
+            .collect();
+        best.sort_by(|a, b| rank(library, a, b));
+        best.truncate(want);
         best
     }
 
-    /// Adds category and date to a candidate's text and tag signals; `None` if it is filtered.
-    fn score(&self, me: ArticleId, other: ArticleId, mut signals: Signals) -> Option<Match> {
+    /// Whether the settings let `other` be listed for `me`: not itself, not newer with
+    /// `include_newer = false`, not of another category with `same_category_only`.
+    fn allowed(&self, me: ArticleId, other: ArticleId) -> bool {
         let (i, j) = (me.index(), other.index());
         let c = &self.config;
-        if i == j
-            || (!c.include_newer && self.dates[j] > self.dates[i])
-            || (c.same_category_only && self.categories[i] != self.categories[j])
-        {
-            return None;
+        i != j
+            && (c.include_newer || self.dates[j] <= self.dates[i])
+            && (!c.same_category_only || self.categories[i] == self.categories[j])
+    }
+
+    /// Sets the category and date signals of a candidate; false if the settings rule it out
+    /// (itself, newer with `include_newer = false`, another category with
+    /// `same_category_only`).
+    fn place(&self, me: ArticleId, other: ArticleId, signals: &mut Signals) -> bool {
+        let (i, j) = (me.index(), other.index());
+        let c = &self.config;
+        if !self.allowed(me, other) {
+            return false;
         }
         signals.category = if self.categories[i] == self.categories[j] { 1.0 } else { 0.0 };
-        let days = self.dates[i].abs_diff(self.dates[j]) as f32 / 86_400.0;
-        signals.date = 0.5f32.powf(days / c.half_life_days.max(0.001) as f32);
-        let score = signals.score(c);
-        (score >= c.min_score as f32).then_some(Match { id: other, signals, score })
+        if signals.text > 0.0 || signals.tags > 0.0 {
+            // Closeness only discounts story evidence: without any, it would not be used.
+            let days = self.dates[i].abs_diff(self.dates[j]) as f32 / 86_400.0;
+            signals.date = 0.5f32.powf(days / c.half_life_days.max(0.001) as f32);
+        }
+        true
     }
 }
 
-/// Best first; ties by newer date, then by URL.
-fn rank(library: &Library, a: &Match, b: &Match) -> Ordering {
-    let (ea, eb) = (library.get(a.id), library.get(b.id));
-    b.score
-        .total_cmp(&a.score)
-        .then_with(|| eb.article.date.cmp(&ea.article.date))
-        .then_with(|| ea.path.cmp(&eb.path))
-}
-
-/// Every article's related list: pinned articles first, then the best matches, then the
-/// newest articles of its category as fallback, `config.count` in all.
+/// Every article's related list: pinned articles first, then the story matches, then the
+/// topic matches, `config.count` in all; the newest articles of its category only for an
+/// article with no content to compare.
 pub fn compute(library: &Library, config: &RelatedConfig, language: &str) -> Vec<Vec<Related>> {
     Engine::new(library, config, language).all(library)
 }
