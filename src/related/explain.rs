@@ -73,6 +73,13 @@ fn describe(out: &mut String, engine: &Engine, library: &Library, id: ArticleId,
             c.tag_weight,
             1.0 - c.date_weight as f32 + c.date_weight as f32 * s.date
         );
+    } else if m.score <= 0.0 {
+        let _ = writeln!(
+            out,
+            "    only tags in common: story score {:.3} is below min_score {}",
+            s.story_score(c),
+            c.min_score
+        );
     } else {
         let _ = writeln!(
             out,
