@@ -125,7 +125,9 @@ impl Scratch {
 
     /// The `limit` touched articles with the most evidence (story and topic words plus
     /// `tag_weight` × tags; ties by article) among the `allowed` ones, leaving the
-    /// accumulators empty for the next query.
+    /// accumulators empty for the next query. Candidates are kept while they can still be
+    /// among the best: whenever twice `limit` are kept, the weaker half goes, and its
+    /// strongest becomes the bar a later candidate must reach.
     fn take_strongest(
         &mut self,
         limit: usize,
@@ -133,16 +135,27 @@ impl Scratch {
         allowed: impl Fn(u32) -> bool,
     ) -> &[(u32, f32, Evidence)] {
         let key = |e: &Evidence| e.text + e.words + tag_weight * e.tags;
+        let stronger =
+            |a: &(u32, f32, Evidence), b: &(u32, f32, Evidence)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         self.found.clear();
+        let mut bar = f32::NEG_INFINITY;
         for &doc in &self.touched[..self.touched_len] {
             let evidence = std::mem::take(&mut self.evidence[doc as usize]);
-            if !evidence.is_empty() && allowed(doc) {
-                self.found.push((doc, key(&evidence), evidence)); // else touched by zero weights only
+            if evidence.is_empty() || !allowed(doc) {
+                continue; // touched by zero weights only, or ruled out by the settings
+            }
+            let k = key(&evidence);
+            if k < bar {
+                continue;
+            }
+            self.found.push((doc, k, evidence));
+            if self.found.len() >= 2 * limit.max(1) {
+                self.found.select_nth_unstable_by(limit, stronger);
+                self.found.truncate(limit);
+                bar = self.found.iter().map(|f| f.1).fold(f32::INFINITY, f32::min);
             }
         }
         self.touched_len = 0;
-        let stronger =
-            |a: &(u32, f32, Evidence), b: &(u32, f32, Evidence)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if self.found.len() > limit {
             self.found.select_nth_unstable_by(limit, stronger);
             self.found.truncate(limit);
