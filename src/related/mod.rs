@@ -12,6 +12,7 @@ mod topic;
 
 pub use explain::explain;
 pub use index::{frequency_cap, term_bag, term_bags, Collection, TermBag, SIGNATURE_TERMS};
+use signals::Profile;
 pub use signals::{Match, Signals};
 pub use text::{is_cjk, Analyzer};
 
@@ -46,10 +47,8 @@ pub struct Engine {
     config: RelatedConfig,
     index: Index,
     analyzer: Arc<Analyzer>,
-    /// Publication times (Unix seconds) by article, kept apart for cache-friendly scoring.
-    dates: Vec<i64>,
-    /// Category indexes by article.
-    categories: Vec<usize>,
+    /// Per article, what scoring reads of it as a candidate (theme, date, category).
+    profiles: Vec<Profile>,
     /// Every article's term bag and their statistics, to patch the index after an edit.
     bags: Vec<Arc<TermBag>>,
     collection: Collection,
@@ -194,14 +193,11 @@ impl Engine {
     ) -> Engine {
         let collection = Collection::of(bags);
         let index = Index::build(library, bags, &collection);
-        let dates = library.entries.iter().map(|e| e.article.date.timestamp()).collect();
-        let categories = library.entries.iter().map(|e| e.category).collect();
         Engine {
             config: config.clone(),
+            profiles: profiles(library, &index),
             index,
             analyzer: Arc::new(analyzer),
-            dates,
-            categories,
             bags: bags.to_vec(),
             collection,
         }
@@ -227,10 +223,9 @@ impl Engine {
         let index = Index::build(library, &bags, &collection);
         Engine {
             config: self.config.clone(),
+            profiles: profiles(library, &index),
             index,
             analyzer: self.analyzer.clone(),
-            dates: self.dates.clone(),
-            categories: self.categories.clone(),
             bags,
             collection,
         }
@@ -290,7 +285,7 @@ impl Engine {
         // Nothing to compare: the newest of the category fill the list; with `include_newer
         // = false`, the newest of those published before this one, as for the matches.
         let earlier = |other: ArticleId| {
-            self.config.include_newer || self.dates[other.index()] <= self.dates[id.index()]
+            self.config.include_newer || self.profiles[other.index()].date <= self.profiles[id.index()].date
         };
         for &other in &library.categories[entry.category].articles {
             if list.len() >= count {
@@ -334,7 +329,6 @@ impl Engine {
                     text: evidence.text,
                     tags: evidence.tags.min(1.0),
                     words: evidence.words.min(1.0),
-                    latent: topics.theme(d, doc as usize),
                     ..Signals::default()
                 };
                 let other = ArticleId(doc);
@@ -350,13 +344,13 @@ impl Engine {
     /// `include_newer = false`, not of another category with `same_category_only`.
     fn allowed(&self, me: ArticleId, other: ArticleId) -> bool {
         let (i, j) = (me.index(), other.index());
-        let c = &self.config;
+        let (c, p) = (&self.config, &self.profiles);
         i != j
-            && (c.include_newer || self.dates[j] <= self.dates[i])
-            && (!c.same_category_only || self.categories[i] == self.categories[j])
+            && (c.include_newer || p[j].date <= p[i].date)
+            && (!c.same_category_only || p[i].category == p[j].category)
     }
 
-    /// Sets the category and date signals of a candidate; false if the settings rule it out
+    /// Sets the theme, category and date signals of a candidate; false if the settings rule it out
     /// (itself, newer with `include_newer = false`, another category with
     /// `same_category_only`).
     fn place(&self, me: ArticleId, other: ArticleId, signals: &mut Signals) -> bool {
@@ -365,14 +359,26 @@ impl Engine {
         if !self.allowed(me, other) {
             return false;
         }
-        signals.category = if self.categories[i] == self.categories[j] { 1.0 } else { 0.0 };
+        let (a, b) = (&self.profiles[i], &self.profiles[j]);
+        signals.latent = a.theme_similarity(b);
+        signals.category = if a.category == b.category { 1.0 } else { 0.0 };
         if signals.text > 0.0 || signals.tags > 0.0 {
             // Closeness only discounts story evidence: without any, it would not be used.
-            let days = self.dates[i].abs_diff(self.dates[j]) as f32 / 86_400.0;
+            let days = a.date.abs_diff(b.date) as f32 / 86_400.0;
             signals.date = 0.5f32.powf(days / c.half_life_days.max(0.001) as f32);
         }
         true
     }
+}
+
+/// Every article's scoring profile, from the library and the index's theme embeddings.
+fn profiles(library: &Library, index: &Index) -> Vec<Profile> {
+    library
+        .entries
+        .iter()
+        .zip(&index.topics.embeddings)
+        .map(|(e, theme)| Profile::new(theme, e.article.date.timestamp(), e.category))
+        .collect()
 }
 
 /// Every article's related list: pinned articles first, then the story matches, then the

@@ -4,8 +4,36 @@
 
 use std::cmp::Ordering;
 
+use super::latent::{Embedding, DIMS};
 use crate::config::RelatedConfig;
 use crate::library::{ArticleId, Library};
+
+/// What scoring reads of a candidate, in one cache line: its theme embedding (each
+/// component in 1/127ths), its date and its category. A candidate then costs one memory
+/// read, not five, which is most of the scoring time on a large library.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, align(64))]
+pub struct Profile {
+    theme: [i8; DIMS],
+    /// Publication time, Unix seconds.
+    pub date: i64,
+    /// Category index.
+    pub category: u32,
+}
+
+impl Profile {
+    /// The profile of an article with this (unit-length) theme embedding, date and category.
+    pub fn new(embedding: &Embedding, date: i64, category: usize) -> Profile {
+        let theme = embedding.map(|x| (x * 127.0).round().clamp(-127.0, 127.0) as i8);
+        Profile { theme, date, category: category as u32 }
+    }
+
+    /// The cosine of two themes, 0..1 (an opposite theme is no evidence).
+    pub fn theme_similarity(&self, other: &Profile) -> f32 {
+        let dot: i32 = self.theme.iter().zip(&other.theme).map(|(&a, &b)| i32::from(a) * i32::from(b)).sum();
+        (dot as f32 / (127.0 * 127.0)).clamp(0.0, 1.0)
+    }
+}
 
 /// Each signal of a candidate, before weights, all 0..1.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

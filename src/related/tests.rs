@@ -372,7 +372,6 @@ fn exhaustive_matches(engine: &Engine, library: &Library, id: ArticleId) -> Vec<
                 text: e.text,
                 tags: e.tags.min(1.0),
                 words: e.words.min(1.0),
-                latent: engine.index.topics.theme(id.index(), doc),
                 ..Signals::default()
             };
             let other = ArticleId(doc as u32);

@@ -60,11 +60,6 @@ impl TopicIndex {
         &vector[..vector.len().min(QUERY_TERMS)]
     }
 
-    /// The cosine of two articles' theme embeddings.
-    pub fn theme(&self, a: usize, b: usize) -> f32 {
-        latent::similarity(&self.embeddings[a], &self.embeddings[b])
-    }
-
     /// Terms of article `b`'s vector that several articles use, by how close they are to
     /// article `a`'s theme (the centre, in the theme space, of the articles each term is most
     /// typical of), closest first: the words that make `b` a neighbour of `a` in subject.
