@@ -46,10 +46,10 @@ pub fn embed(signatures: &[Vector], term_ids: &[u64]) -> Vec<Embedding> {
     q.par_iter().map(|row| unit(times(row, &m))).collect()
 }
 
-/// Theme directions kept for a library of `n` articles: one for every twenty articles, at
+/// Theme directions kept for a library of `n` articles: one for every four articles, at
 /// least 2 and at most `DIMS`.
 fn dimensions(n: usize) -> usize {
-    (n / 20).clamp(2, DIMS)
+    (n / 4).clamp(2, DIMS)
 }
 
 /// Eigenvalues (largest first) and eigenvectors (as columns, in the same order) of a
