@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
+use super::sparse::{Postings, TermBag, Vector};
 use super::text::{Analyzer, TermCounter, SUMMARY_BOOST, TITLE_BOOST};
 use super::topic::TopicIndex;
 use crate::library::Library;
@@ -17,12 +18,6 @@ pub const SIGNATURE_TERMS: usize = 32;
 /// BM25 parameters (the usual ones).
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
-
-/// Weighted sparse vector: (feature index, weight), L2-normalised.
-pub type Vector = Vec<(u32, f32)>;
-
-/// Per feature, the articles (by index) that have it, with their weights.
-pub type Postings = Vec<Vec<(u32, f32)>>;
 
 /// Inverted lists for text and tags over the whole library.
 pub struct Index {
@@ -45,10 +40,6 @@ pub struct Index {
 pub fn frequency_cap(articles: usize) -> usize {
     (articles / 20).clamp(200, 2000)
 }
-
-/// An article's term frequencies (term id, weighted count), sorted by term id: all the
-/// related-news engine needs of its text. A pure function of headline, standfirst and body.
-pub type TermBag = Vec<(u64, f32)>;
 
 /// Every article's term bag, in article order: `known(entry)` when it has one (from the
 /// incremental cache), else analysed now. The articles go in a few chunks per thread. A
@@ -206,7 +197,7 @@ fn normalise<K>(vector: &mut [(K, f32)]) {
 }
 
 /// Dense term indexes (in first-seen order, so deterministic) and posting lists.
-pub(super) fn invert(raw: Vec<Vec<(u64, f32)>>) -> (Vec<Vector>, Postings, Vec<u64>) {
+fn invert(raw: Vec<Vec<(u64, f32)>>) -> (Vec<Vector>, Postings, Vec<u64>) {
     let mut index_of: HashMap<u64, u32> = HashMap::default();
     let mut term_ids = Vec::new();
     let mut postings: Vec<Vec<(u32, f32)>> = Vec::new();

@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use super::index::Vector;
+use super::sparse::Vector;
 
 /// Dimensions of the theme space.
 pub const DIMS: usize = 32;
@@ -272,8 +272,18 @@ mod tests {
 
     #[test]
     fn the_embedding_is_the_same_at_any_thread_count() {
-        let (signatures, ids) = two_themes();
+        // More articles than one block of rows, so that sums are split between threads.
+        let signatures: Vec<Vector> = (0..3 * BLOCK as u32)
+            .map(|doc| {
+                let mut v: Vector = (0..4).map(|k| ((doc * 7 + k * 13) % 97, 0.5)).collect();
+                v.sort_unstable_by_key(|(t, _)| *t);
+                v.dedup_by_key(|(t, _)| *t);
+                v
+            })
+            .collect();
+        let ids: Vec<u64> = (1000..1097).collect();
         let many = embed(&signatures, &ids);
+        assert!(many.iter().any(|e| e.iter().any(|&x| x != 0.0)));
         let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a pool");
         let one = pool.install(|| embed(&signatures, &ids));
         assert_eq!(many, one);

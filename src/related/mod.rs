@@ -7,13 +7,15 @@ mod explain;
 mod index;
 mod latent;
 mod signals;
+mod sparse;
 mod text;
 mod topic;
 
 pub use explain::explain;
-pub use index::{frequency_cap, term_bag, term_bags, Collection, TermBag, SIGNATURE_TERMS};
+pub use index::{frequency_cap, term_bag, term_bags, Collection, SIGNATURE_TERMS};
 use signals::Profile;
 pub use signals::{Match, Signals};
+pub use sparse::TermBag;
 pub use text::{is_cjk, Analyzer};
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -36,8 +38,8 @@ pub struct Related {
     pub fallback: bool,
 }
 
-/// Topic candidates scored in full per article: those with the most evidence from the
-/// topic posting lists (at least; four times `count` when that is more).
+/// Candidates scored in full per article: those with the most evidence from the posting
+/// lists (at least; four times `count` when that is more).
 const SHORTLIST: usize = 96;
 
 /// The related-news engine over one library: the index, built once; lists are then computed
@@ -324,15 +326,9 @@ impl Engine {
         let shortlist = scratch.take_strongest(SHORTLIST.max(4 * want), c.tag_weight as f32, allowed);
         let mut best: Vec<Match> = shortlist
             .iter()
-            .filter_map(|&(doc, _, evidence)| {
-                let mut signals = Signals {
-                    text: evidence.text,
-                    tags: evidence.tags.min(1.0),
-                    words: evidence.words.min(1.0),
-                    ..Signals::default()
-                };
+            .map(|&(doc, _, evidence)| {
                 let other = ArticleId(doc);
-                self.place(id, other, &mut signals).then(|| Match::new(other, signals, c))
+                Match::new(other, self.signals(id, other, evidence), c)
             })
             .collect();
         best.sort_by(|a, b| rank(library, a, b));
@@ -350,24 +346,24 @@ impl Engine {
             && (!c.same_category_only || p[i].category == p[j].category)
     }
 
-    /// Sets the theme, category and date signals of a candidate; false if the settings rule it out
-    /// (itself, newer with `include_newer = false`, another category with
-    /// `same_category_only`).
-    fn place(&self, me: ArticleId, other: ArticleId, signals: &mut Signals) -> bool {
-        let (i, j) = (me.index(), other.index());
-        let c = &self.config;
-        if !self.allowed(me, other) {
-            return false;
-        }
-        let (a, b) = (&self.profiles[i], &self.profiles[j]);
-        signals.latent = a.theme_similarity(b);
-        signals.category = if a.category == b.category { 1.0 } else { 0.0 };
+    /// All the signals of an allowed candidate: the evidence summed from the posting lists,
+    /// and its theme, category and closeness in time.
+    fn signals(&self, me: ArticleId, other: ArticleId, evidence: Evidence) -> Signals {
+        let (a, b) = (&self.profiles[me.index()], &self.profiles[other.index()]);
+        let mut signals = Signals {
+            text: evidence.text,
+            tags: evidence.tags.min(1.0),
+            words: evidence.words.min(1.0),
+            latent: a.theme_similarity(b),
+            category: if a.category == b.category { 1.0 } else { 0.0 },
+            date: 0.0,
+        };
         if signals.text > 0.0 || signals.tags > 0.0 {
             // Closeness only discounts story evidence: without any, it would not be used.
             let days = a.date.abs_diff(b.date) as f32 / 86_400.0;
-            signals.date = 0.5f32.powf(days / c.half_life_days.max(0.001) as f32);
+            signals.date = 0.5f32.powf(days / self.config.half_life_days.max(0.001) as f32);
         }
-        true
+        signals
     }
 }
 

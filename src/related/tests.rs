@@ -365,17 +365,10 @@ fn exhaustive_matches(engine: &Engine, library: &Library, id: ArticleId) -> Vec<
         }
     }
     let mut all: Vec<Match> = (0..n)
-        .filter(|&doc| evidence[doc] != Evidence::default())
-        .filter_map(|doc| {
-            let e = evidence[doc];
-            let mut signals = Signals {
-                text: e.text,
-                tags: e.tags.min(1.0),
-                words: e.words.min(1.0),
-                ..Signals::default()
-            };
+        .filter(|&doc| evidence[doc] != Evidence::default() && engine.allowed(id, ArticleId(doc as u32)))
+        .map(|doc| {
             let other = ArticleId(doc as u32);
-            engine.place(id, other, &mut signals).then(|| Match::new(other, signals, &engine.config))
+            Match::new(other, engine.signals(id, other, evidence[doc]), &engine.config)
         })
         .collect();
     all.sort_by(|a, b| rank(library, a, b));

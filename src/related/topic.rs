@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::{Postings, TermBag, Vector};
 use super::latent::{self, Embedding};
+use super::sparse::{Postings, TermBag, Vector};
 
 /// Terms kept per article in its topic vector (short articles keep all of theirs).
 pub const VECTOR_TERMS: usize = 64;
