@@ -677,6 +677,13 @@ mod tests {
             (err.message.as_str(), err.line),
             ("`related.half_life_days` must be more than 0", Some(2))
         );
+        let err = Config::parse("[related]\ncount = 5\ndate_weight = 2\n").unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.line),
+            ("`related.date_weight` must be 1 or less, not 2", Some(3))
+        );
+        let err = Config::parse("[related]\nlatent_weight = -1\n").unwrap_err();
+        assert_eq!(err.message, "`related.latent_weight` must be a number of 0 or more, not -1");
         let err = Config::parse("title = \"x\"\narticles_per_page = 0\n").unwrap_err();
         assert_eq!((err.message.as_str(), err.line), ("`articles_per_page` must be at least 1", Some(2)));
         let err = Config::parse("[feeds]\nfull_content = false\nlimit = 0\n").unwrap_err();
